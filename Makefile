@@ -1,0 +1,219 @@
+# Spindle's one entry point: build, boot, test, debug, benchmark.
+# `make help` lists every target; build outputs go in $(BUILD)/ only.
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+.DEFAULT_GOAL := all
+
+BUILD ?= build
+SMP   ?= 1
+MEM   ?= 256
+ARGS  ?=
+T     ?=
+PROG  ?=
+
+# Quiet unless V=1.
+ifeq ($(V),1)
+  Q :=
+  say = @true
+else
+  Q := @
+  say = @printf '  %-7s %s\n' $(1) $(2)
+endif
+
+# --- toolchain -------------------------------------------------------------
+# An x86_64-elf- cross toolchain is used when present (macOS, Homebrew);
+# on Linux the host gcc or clang builds freestanding x86-64 code directly.
+ifeq ($(origin CROSS),undefined)
+  CROSS := $(if $(shell command -v x86_64-elf-gcc 2>/dev/null),x86_64-elf-,)
+endif
+ifeq ($(origin CC),default)
+  CC := $(CROSS)gcc
+endif
+LD      := $(CROSS)ld
+NM      := $(CROSS)nm
+OBJCOPY := $(CROSS)objcopy
+HOSTCC  ?= $(if $(CROSS),cc,$(CC))
+PYTHON  ?= python3
+QEMU    ?= qemu-system-x86_64
+GDB     ?= gdb
+
+IS_CLANG := $(shell $(CC) --version 2>/dev/null | grep -q clang && echo 1)
+ifeq ($(IS_CLANG)$(CROSS),1x86_64-elf-)
+  TARGET_FLAGS := --target=x86_64-unknown-elf
+endif
+
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter
+
+# Kernel code: no SSE/x87 (user FPU state is the user's), no red zone
+# (interrupts push onto the stack below %rsp), linked in the top 2 GiB.
+KCFLAGS := $(TARGET_FLAGS) -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
+  -fno-stack-protector -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+  -fno-asynchronous-unwind-tables -fno-common -mcmodel=kernel -mno-red-zone \
+  -mno-mmx -mno-sse -mno-sse2 -mno-80387 $(WARN) -I. -MMD -MP
+KASFLAGS := $(TARGET_FLAGS) -g -fno-pic -I. -D__ASSEMBLER__ -MMD -MP
+LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack -T linker.ld
+
+# --- sources ---------------------------------------------------------------
+# Every .c/.S file under these directories is part of the kernel: adding a
+# file needs no Makefile change.
+KSRC := $(wildcard boot/*.S) \
+        $(wildcard arch/x86_64/*.c arch/x86_64/*.S) \
+        $(wildcard kernel/*.c kernel/*/*.c) \
+        $(wildcard lib/*.c) \
+        $(wildcard tests/kernel/*.c)
+KOBJ := $(patsubst %,$(BUILD)/k/%.o,$(KSRC))
+
+KERNEL := $(BUILD)/spindle.elf
+ISO    := $(BUILD)/spindle.iso
+
+# --- kernel ----------------------------------------------------------------
+.PHONY: all
+all: $(KERNEL) host-tests
+
+$(BUILD)/k/%.c.o: %.c
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/k/%.S.o: %.S
+	$(call say,AS,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+
+# Two links: the first without symbols, whose `nm` output becomes the
+# embedded symbol table (.ksyms, placed after all code so nothing moves).
+$(BUILD)/ksyms-empty.S: tools/mksyms.py
+	@mkdir -p $(dir $@)
+	$(Q)$(PYTHON) tools/mksyms.py --empty $@
+
+$(BUILD)/ksyms%.o: $(BUILD)/ksyms%.S
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+
+$(BUILD)/spindle.pre.elf: $(KOBJ) $(BUILD)/ksyms-empty.o linker.ld Makefile
+	$(call say,LD,$@)
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(BUILD)/ksyms-empty.o
+
+$(BUILD)/ksyms-full.S: $(BUILD)/spindle.pre.elf tools/mksyms.py
+	$(Q)$(NM) -n $< > $(BUILD)/spindle.pre.nm
+	$(Q)$(PYTHON) tools/mksyms.py $(BUILD)/spindle.pre.nm $@
+
+$(KERNEL): $(KOBJ) $(BUILD)/ksyms-full.o linker.ld Makefile
+	$(call say,LD,$@)
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(BUILD)/ksyms-full.o
+
+# --- GRUB ISO --------------------------------------------------------------
+# grub.cfg is regenerated when ARGS change, so `make qemu ARGS=...` passes
+# them through the real boot loader.
+$(BUILD)/iso/boot/grub/grub.cfg: boot/grub.cfg FORCE
+	@mkdir -p $(dir $@)
+	$(Q)sed 's|@ARGS@|$(ARGS)|' boot/grub.cfg > $@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(ISO): $(KERNEL) $(BUILD)/iso/boot/grub/grub.cfg
+	$(call say,ISO,$@)
+	$(Q)cp $(KERNEL) $(BUILD)/iso/boot/spindle.elf
+	$(Q)grub-mkrescue -o $@ $(BUILD)/iso >$(BUILD)/grub-mkrescue.log 2>&1 || \
+	  { cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+.PHONY: iso
+iso: $(ISO)
+
+# --- host unit tests of lib/ -------------------------------------------------
+# lib/ is compiled for the host with sanitizers. Its functions keep their C
+# library names (memcpy, strlen...), so each object's own definitions are
+# renamed with a spl_ prefix before linking against the host's libc.
+HOST_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+  -fno-omit-frame-pointer -fno-builtin $(WARN) -I. -MMD -MP
+LIB_SRC  := $(wildcard lib/*.c)
+LIB_HOBJ := $(patsubst %,$(BUILD)/host/%.o,$(LIB_SRC))
+HTEST_SRC := $(wildcard tests/host/test_*.c)
+HTEST_BIN := $(patsubst tests/host/%.c,$(BUILD)/host/tests/%,$(HTEST_SRC))
+
+$(BUILD)/host/lib/%.c.o: lib/%.c
+	$(call say,HOSTCC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -MF $(@:.o=.d) -c $< -o $@.raw.o
+	$(Q)$(NM) --defined-only -g $@.raw.o | awk '{print $$3, "spl_" $$3}' > $@.syms
+	$(Q)$(OBJCOPY) --redefine-syms=$@.syms $@.raw.o $@
+
+$(BUILD)/host/lib.syms: $(LIB_HOBJ)
+	$(Q)cat $(addsuffix .syms,$(LIB_HOBJ)) > $@
+
+# Cross-object calls (format.c calling strlen) must be renamed too.
+$(BUILD)/host/lib.a: $(LIB_HOBJ) $(BUILD)/host/lib.syms
+	$(Q)rm -f $@
+	$(Q)for o in $(LIB_HOBJ); do $(OBJCOPY) --redefine-syms=$(BUILD)/host/lib.syms $$o $$o.final.o; done
+	$(Q)ar rcs $@ $(addsuffix .final.o,$(LIB_HOBJ))
+
+$(BUILD)/host/tests/%: tests/host/%.c tests/host/host_test.h $(BUILD)/host/lib.a
+	$(call say,HOSTCC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Wno-format-truncation $< $(BUILD)/host/lib.a -o $@
+
+.PHONY: host-tests
+host-tests: $(HTEST_BIN)
+
+# --- running ---------------------------------------------------------------
+QEMU_RUN := $(PYTHON) tools/qemu_run.py --qemu $(QEMU) --smp $(SMP) --mem $(MEM)
+
+.PHONY: qemu run qemu-gdb gdb
+qemu: $(ISO)
+	@echo "Booting $(ISO) through GRUB. Leave QEMU with Ctrl-A then X."
+	$(Q)$(QEMU_RUN) --interactive --iso $(ISO)
+
+run: $(KERNEL)
+	@if [ -z "$(PROG)" ]; then echo 'usage: make run PROG="program args" [SMP=n] [ARGS=...]' >&2; exit 2; fi
+	$(Q)$(QEMU_RUN) --kernel $(KERNEL) --timeout $(or $(TIMEOUT),60) --append "$(ARGS) -- $(PROG)"
+
+qemu-gdb: $(KERNEL)
+	@echo "QEMU is halted with a GDB stub on localhost:1234; run 'make gdb' in another terminal."
+	$(Q)$(QEMU_RUN) --interactive --gdb --kernel $(KERNEL) --append "panic=halt $(ARGS)"
+
+gdb: $(KERNEL)
+	$(GDB) -q -x tools/gdbinit $(KERNEL)
+
+# --- tests -----------------------------------------------------------------
+.PHONY: test
+test: $(KERNEL) $(ISO) host-tests
+	$(Q)$(PYTHON) tests/run.py --build $(BUILD) --smp $(SMP) --mem $(MEM) $(if $(T),--filter '$(T)')
+
+# --- set-up and housekeeping -----------------------------------------------
+DEBIAN_PACKAGES := qemu-system-x86 grub-pc-bin grub-common xorriso mtools gcc clang make python3 gdb
+
+.PHONY: deps
+deps:
+	@if command -v apt-get >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEBIAN_PACKAGES); \
+	else \
+	  echo "No apt-get here. On macOS with Homebrew:"; \
+	  echo "  brew install qemu x86_64-elf-gcc x86_64-elf-binutils x86_64-elf-grub xorriso mtools python3 x86_64-elf-gdb"; \
+	  echo "(then make uses the x86_64-elf- toolchain automatically)"; \
+	fi
+
+.PHONY: clean
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: help
+help:
+	@echo "Spindle make targets:"
+	@echo "  make deps                        install the Debian/Ubuntu packages (prints Homebrew's elsewhere)"
+	@echo "  make                             build $(KERNEL) and the host unit tests"
+	@echo "  make iso                         build $(ISO) (GRUB)"
+	@echo "  make qemu [SMP=n] [ARGS=...]     boot the ISO through GRUB; console on this terminal (Ctrl-A X quits)"
+	@echo "  make run PROG=\"p args\" [SMP=n] [ARGS=...]"
+	@echo "                                   boot directly, run one program, exit with its status"
+	@echo "  make test [SMP=n] [T=glob]       every test; last line: N passed, N failed"
+	@echo "  make qemu-gdb                    boot halted with a GDB stub on :1234"
+	@echo "  make gdb                         attach GDB to make qemu-gdb"
+	@echo "  make clean                       remove $(BUILD)/"
+	@echo "  make help                        this text"
+	@echo "Variables: V=1 (show commands), CC=clang, BUILD=dir, MEM=MiB, CROSS=prefix"
+
+.PHONY: FORCE
+FORCE:
+
+-include $(KOBJ:.o=.d) $(LIB_HOBJ:.o=.d) $(HTEST_BIN:=.d)

@@ -1,0 +1,59 @@
+/* The per-CPU structure, reached through the GS base register so that each
+   CPU finds its own copy with one instruction (mov %gs:0). */
+#ifndef ARCH_X86_64_CPU_H
+#define ARCH_X86_64_CPU_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include "arch/x86_64/tss.h"
+
+#define MAX_CPUS 16
+
+struct thread;
+
+/* Field offsets used from assembly are fixed by the CPU_* constants below
+   and checked at compile time in arch/x86_64/cpu.c. */
+struct cpu {
+    struct cpu *self;           /* %gs:0: the address of this structure */
+    uint64_t user_rsp_scratch;  /* %gs:8: user %rsp saved at syscall entry */
+    uint64_t kernel_rsp;        /* %gs:16: kernel stack top of the running thread */
+    struct thread *current;     /* %gs:24: the thread running on this CPU */
+    int id;                     /* 0 .. ncpus-1, in the order CPUs came up */
+    uint32_t apic_id;           /* local APIC ID */
+    int irq_off_depth;          /* nesting of cpu_irq_push(), for spinlocks */
+    bool irq_enabled_before;    /* IF as it was at the outermost push */
+    bool online;
+    uint64_t ticks;             /* timer interrupts taken on this CPU */
+    uint64_t idle_ticks;        /* of which the CPU was idle */
+    struct tss tss;             /* task-state segment: rsp0 and IST stacks */
+    uint64_t gdt[7];            /* this CPU's GDT (see arch/x86_64/gdt.c) */
+};
+
+#define CPU_SELF        0
+#define CPU_USER_RSP    8
+#define CPU_KERNEL_RSP  16
+#define CPU_CURRENT     24
+
+extern struct cpu cpus[MAX_CPUS];
+extern int ncpus;
+
+static inline struct cpu *this_cpu(void)
+{
+    struct cpu *c;
+    __asm__ volatile("mov %%gs:0, %0" : "=r"(c));
+    return c;
+}
+
+/* Points GS at cpus[id] and fills in its identity. Called once per CPU,
+   first thing, before anything uses this_cpu(). */
+void cpu_init_percpu(int id, uint32_t apic_id);
+
+/* Disable interrupts, counting nesting, so that pop re-enables them only
+   when the outermost push had them enabled (xv6's push_off/pop_off). */
+void cpu_irq_push(void);
+void cpu_irq_pop(void);
+
+/* Stops this CPU for good (interrupts off, hlt forever). */
+__attribute__((noreturn)) void cpu_halt_forever(void);
+
+#endif

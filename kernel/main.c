@@ -1,0 +1,55 @@
+/* kmain: the machine-independent boot sequence, in the order a reader should
+   follow it: console, command line, CPU tables, memory, interrupts, timer, then work. */
+#include "kernel/multiboot.h"
+#include "kernel/cmdline.h"
+#include "kernel/printk.h"
+#include "kernel/panic.h"
+#include "kernel/power.h"
+#include "kernel/ktest.h"
+#include "kernel/version.h"
+#include "kernel/monitor.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/uart.h"
+#include "arch/x86_64/memlayout.h"
+#include "arch/x86_64/x86.h"
+
+static const char *loader_cmdline(const struct multiboot_info *mbi)
+{
+    if (!(mbi->flags & MB_INFO_CMDLINE) || !mbi->cmdline)
+        return "";
+    return phys_to_virt(mbi->cmdline);
+}
+
+/* Usable RAM according to the loader's memory map, in bytes. */
+static uint64_t multiboot_ram_bytes(const struct multiboot_info *mbi)
+{
+    uint64_t total = 0;
+    if (!(mbi->flags & MB_INFO_MMAP))
+        return (uint64_t)(mbi->mem_upper + 1024) * 1024;
+    for (uint32_t off = 0; off < mbi->mmap_length;) {
+        const struct multiboot_mmap_entry *e = phys_to_virt(mbi->mmap_addr + off);
+        if (e->type == MMAP_AVAILABLE)
+            total += e->len;
+        off += e->size + sizeof e->size;
+    }
+    return total;
+}
+
+void kmain(uint32_t magic, uint32_t mbi_phys)
+{
+    cpu_init_percpu(0, 0);
+    uart_init();
+    if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
+        panic("kmain: bad multiboot magic 0x%x", magic);
+    const struct multiboot_info *mbi = phys_to_virt(mbi_phys);
+
+    if (cmdline_parse(loader_cmdline(mbi)) < 0)
+        power_off(POWEROFF_USAGE);
+
+    printk("Spindle %s (x86-64): %d CPU%s, %lu MiB RAM, cmdline '%s'\n", SPINDLE_VERSION,
+           ncpus, ncpus == 1 ? "" : "s", multiboot_ram_bytes(mbi) >> 20, boot_params.raw);
+
+    if (boot_params.test)
+        ktest_run(boot_params.test);
+    monitor_run();
+}

@@ -1,0 +1,90 @@
+/* The kernel monitor's read-eval loop: a line editor with backspace, and a
+   table of commands. The user-space shell replaces it once it exists. */
+#include "kernel/monitor.h"
+#include "kernel/printk.h"
+#include "kernel/power.h"
+#include "lib/string.h"
+#include "arch/x86_64/uart.h"
+#include "arch/x86_64/x86.h"
+
+#define LINE_MAX 128
+
+struct command {
+    const char *name;
+    const char *help;
+    void (*run)(void);
+};
+
+static void cmd_help(void);
+static void cmd_halt(void) { printk("powering off\n"); power_off(POWEROFF_OK); }
+
+static const struct command commands[] = {
+    { "help", "list the commands", cmd_help },
+    { "halt", "power off (status 0)", cmd_halt },
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void cmd_help(void)
+{
+    for (unsigned i = 0; i < NCOMMANDS; i++)
+        printk("  %-8s %s\n", commands[i].name, commands[i].help);
+}
+
+/* Waits for the next byte from the console. With interrupts on, the CPU
+   sleeps in hlt until the UART (or the timer) interrupts. */
+static int getc_blocking(void)
+{
+    for (;;) {
+        int c = interrupts_enabled() ? uart_getc() : uart_getc_polled();
+        if (c >= 0)
+            return c;
+        if (interrupts_enabled())
+            hlt();
+        else
+            cpu_relax();
+    }
+}
+
+static void read_line(char *line, int max)
+{
+    int n = 0;
+    for (;;) {
+        int c = getc_blocking();
+        if (c == '\r' || c == '\n') {
+            printk("\n");
+            line[n] = '\0';
+            return;
+        }
+        if (c == 0x7f || c == '\b') {       /* backspace or DEL */
+            if (n > 0) {
+                n--;
+                printk("\b \b");
+            }
+            continue;
+        }
+        if (c >= ' ' && c < 0x7f && n < max - 1) {
+            line[n++] = (char)c;
+            printk("%c", c);
+        }
+    }
+}
+
+void monitor_run(void)
+{
+    char line[LINE_MAX];
+    printk("Spindle kernel monitor. Type 'help' for commands.\n");
+    for (;;) {
+        printk("spindle> ");
+        read_line(line, sizeof line);
+        if (!line[0])
+            continue;
+        const struct command *cmd = 0;
+        for (unsigned i = 0; i < NCOMMANDS; i++)
+            if (!strcmp(line, commands[i].name))
+                cmd = &commands[i];
+        if (cmd)
+            cmd->run();
+        else
+            printk("unknown command '%s' (try 'help')\n", line);
+    }
+}

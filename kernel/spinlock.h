@@ -1,0 +1,37 @@
+/* Spinlocks: mutual exclusion between CPUs and against interrupt handlers
+   on this CPU. Holding one disables interrupts locally; it must be held briefly. */
+#ifndef KERNEL_SPINLOCK_H
+#define KERNEL_SPINLOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct cpu;
+
+/* A ticket lock: each locker takes the next ticket and waits until
+   now_serving reaches it, so CPUs get the lock in arrival order (fair). */
+struct spinlock {
+    volatile uint32_t next_ticket;
+    volatile uint32_t now_serving;
+    const char *name;           /* for panics and the lock dump */
+    struct cpu *holder;         /* CPU holding it, or NULL */
+    void *holder_pc;            /* where it was taken (return address) */
+};
+
+#define SPINLOCK_INIT(n) { 0, 0, (n), 0, 0 }
+
+void spin_init(struct spinlock *lock, const char *name);
+
+/* Acquires lock, spinning with `pause`. Disables interrupts on this CPU
+   (nested: see cpu_irq_push). Panics if this CPU already holds it. */
+void spin_lock(struct spinlock *lock);
+
+/* Releases lock. Panics unless this CPU holds it. Re-enables interrupts
+   when the outermost lock is released and they were on before. */
+void spin_unlock(struct spinlock *lock);
+
+/* True if this CPU holds lock. Interrupts must be off (or the answer
+   could be stale by the time it is used). */
+bool spin_holding(const struct spinlock *lock);
+
+#endif

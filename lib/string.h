@@ -1,0 +1,22 @@
+/* Freestanding string and memory functions for the kernel and user programs,
+   with the C standard library's names and meanings. */
+#ifndef LIB_STRING_H
+#define LIB_STRING_H
+
+#include <stddef.h>
+
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);
+char *strrchr(const char *s, int c);
+/* Copies at most size-1 bytes and always NUL-terminates (if size > 0);
+   returns strlen(src), so a result >= size means truncation. */
+size_t strlcpy(char *dst, const char *src, size_t size);
+
+#endif

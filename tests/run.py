@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+"""Spindle's test runner: host unit tests, kernel tests and whole-system
+tests, one QEMU per kernel boot, as many at once as there are cores.
+
+    python3 tests/run.py [--smp N] [--filter GLOB[,GLOB...]] [--jobs N] [--list]
+
+`make test` runs it after building. It prints PASS/FAIL and the time of each
+test, the serial log and symbolized backtrace of every failure, and ends
+with the line `N passed, N failed` (exit status 1 if anything failed).
+"""
+import argparse
+import concurrent.futures
+import fnmatch
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+sys.path.insert(0, HERE)
+
+import qemu_run  # noqa: E402
+import symbolize  # noqa: E402
+import system  # noqa: E402
+
+DEFAULT_TIMEOUT = 60
+LOG_LINES_SHOWN = 120
+
+
+class Test:
+    """One test: a name, how to run it, and how to judge the result."""
+
+    def __init__(self, name, kind, **kw):
+        self.name = name
+        self.kind = kind                    # "host", "kernel" or "system"
+        self.binary = kw.get("binary")      # host: the executable
+        self.fn = kw.get("fn")              # kernel: the test's C function
+        self.args = kw.get("args", "")      # kernel: extra command line
+        self.expect_panic = kw.get("expect_panic")
+        self.expect_fail = kw.get("expect_fail")
+        self.panic_in = kw.get("panic_in")
+        self.min_cpus = int(kw.get("min_cpus", 0) or 0)
+        self.timeout = float(kw.get("timeout", 0) or 0) or DEFAULT_TIMEOUT
+        self.exclusive = bool(kw.get("exclusive"))
+        self.spec = kw.get("spec")          # system: the dict from tests/system.py
+
+
+def parse_ktest_list(output):
+    """Parses the `ktest name=... key=value key="value"` lines of test=list."""
+    tests = []
+    for line in output.splitlines():
+        line = line.strip()
+        if not line.startswith("ktest name="):
+            continue
+        fields = dict(re.findall(r'(\w+)=("[^"]*"|\S+)', line))
+        fields = {k: v.strip('"') for k, v in fields.items()}
+        name = fields.pop("name")
+        tests.append(Test(name, "kernel", **fields))
+    return tests
+
+
+def discover(opts):
+    tests = []
+    host_dir = os.path.join(opts.build, "host", "tests")
+    if os.path.isdir(host_dir):
+        for f in sorted(os.listdir(host_dir)):
+            path = os.path.join(host_dir, f)
+            if f.startswith("test_") and os.access(path, os.X_OK) and "." not in f:
+                tests.append(Test(f[len("test_"):].replace("_", "-"), "host", binary=path))
+
+    cmd = qemu_run.qemu_command(opts.qemu, kernel=opts.kernel, append="test=list",
+                                smp=1, mem=opts.mem)
+    status, out, _ = qemu_run.run(cmd, 30)
+    text = out.decode(errors="replace")
+    if status != 0 or "ktest end" not in text:
+        print("run.py: could not list the kernel tests (status %d):\n%s" % (status, text))
+        sys.exit(1)
+    kernel_tests = {t.name: t for t in parse_ktest_list(text)}
+
+    for spec in system.TESTS:
+        ktest = kernel_tests.pop(spec["name"], None) if spec.get("ktest") else None
+        if spec.get("ktest") and not ktest:
+            print("run.py: system test %s names kernel test %s, which does not exist"
+                  % (spec["name"], spec["name"]))
+            sys.exit(1)
+        tests.append(Test(spec["name"], "system", spec=spec, timeout=spec.get("timeout"),
+                          min_cpus=spec.get("min_cpus"), exclusive=spec.get("exclusive")))
+    tests.extend(kernel_tests.values())
+    return tests
+
+
+def selected(tests, pattern):
+    if not pattern:
+        return tests
+    globs = [g for g in pattern.split(",") if g]
+    return [t for t in tests if any(fnmatch.fnmatchcase(t.name, g) for g in globs)]
+
+
+# --- judging ------------------------------------------------------------------
+
+def first_line(text, prefix):
+    for line in text.splitlines():
+        if line.startswith(prefix):
+            return line.rstrip("\r")
+    return None
+
+
+def judge_kernel(t, status, text):
+    """Returns None if the kernel test passed, else the reason it failed."""
+    if t.expect_panic:
+        panic = first_line(text, "PANIC:")
+        if not panic:
+            return "expected a panic containing %r; status %d" % (t.expect_panic, status)
+        if t.expect_panic not in panic:
+            return "panic line %r does not contain %r" % (panic, t.expect_panic)
+        if status != qemu_run.STATUS_PANIC:
+            return "expected panic status %d, got %d" % (qemu_run.STATUS_PANIC, status)
+        want = t.panic_in or t.fn
+        frames = [l for l in text.splitlines() if l.startswith("backtrace:")]
+        if not any(re.search(r"\b%s\+0x" % re.escape(want), l) for l in frames):
+            return "the panic's backtrace does not name %s" % want
+        return None
+    if t.expect_fail:
+        fail = first_line(text, "FAIL %s:" % t.name)
+        if not fail or t.expect_fail not in fail or status != 1:
+            return "expected status 1 and a FAIL line containing %r; status %d" % (t.expect_fail, status)
+        return None
+    fail = first_line(text, "FAIL %s:" % t.name)
+    if fail:
+        return fail
+    if status != 0:
+        return "status %d%s" % (status, status_meaning(status))
+    if not first_line(text, "PASS %s" % t.name):
+        return "no 'PASS %s' line" % t.name
+    return None
+
+
+def judge_system(t, status, text):
+    spec = t.spec
+    want = spec.get("status", 0)
+    if status != want:
+        return "expected status %d, got %d%s" % (want, status, status_meaning(status))
+    for pattern in spec.get("expect", []):
+        if not re.search(pattern, text, re.MULTILINE):
+            return "output does not match %r" % pattern
+    for pattern in spec.get("reject", []):
+        m = re.search(pattern, text, re.MULTILINE)
+        if m:
+            return "output matches forbidden %r: %r" % (pattern, m.group(0))
+    check = spec.get("check")
+    if check:
+        return check(text)
+    return None
+
+
+def status_meaning(status):
+    return {qemu_run.STATUS_TIMEOUT: " (timeout)", qemu_run.STATUS_PANIC: " (kernel panic)",
+            qemu_run.STATUS_RESET: " (machine reset: triple fault?)",
+            qemu_run.STATUS_QEMU_FAILED: " (QEMU failed)"}.get(status, "")
+
+
+# --- running ------------------------------------------------------------------
+
+def run_one(t, opts):
+    """Runs t; returns (reason or None, seconds, log text)."""
+    if t.kind == "host":
+        start = time.monotonic()
+        try:
+            p = subprocess.run([t.binary], capture_output=True, text=True, timeout=t.timeout)
+            log = p.stdout + p.stderr
+            reason = None if p.returncode == 0 else "exit status %d" % p.returncode
+        except subprocess.TimeoutExpired:
+            log, reason = "", "timeout after %g s" % t.timeout
+        return reason, time.monotonic() - start, log
+
+    smp = max(opts.smp, t.min_cpus)
+    if t.kind == "kernel":
+        cmd = qemu_run.qemu_command(opts.qemu, kernel=opts.kernel, smp=smp, mem=opts.mem,
+                                    append="%s test=%s" % (t.args, t.name))
+        status, out, secs = qemu_run.run(cmd, t.timeout)
+        text = out.decode(errors="replace")
+        return judge_kernel(t, status, text), secs, text
+
+    spec = t.spec
+    append = spec.get("append", "")
+    if spec.get("ktest"):
+        append += " test=" + t.name
+    cmd = qemu_run.qemu_command(opts.qemu, kernel=None if spec.get("iso") else opts.kernel,
+                                iso=opts.iso if spec.get("iso") else None,
+                                append=append, smp=smp, mem=opts.mem,
+                                extra=spec.get("qemu_args", ()))
+    status, out, secs = qemu_run.run(cmd, t.timeout, input_bytes=spec.get("input"))
+    text = out.decode(errors="replace")
+    return judge_system(t, status, text), secs, text
+
+
+def report_failure(t, log, opts):
+    lines = symbolize.symbolize(log, opts.kernel).splitlines()
+    shown = lines[-LOG_LINES_SHOWN:]
+    print("---- %s: serial log%s ----" % (t.name, "" if len(shown) == len(lines)
+                                        else " (last %d of %d lines)" % (len(shown), len(lines))))
+    for line in shown:
+        print("  | " + line.rstrip("\r"))
+    print("---- end of %s ----" % t.name)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--smp", type=int, default=1, help="CPUs for every boot (default 1)")
+    ap.add_argument("--mem", type=int, default=256)
+    ap.add_argument("--filter", default="", help="comma-separated globs of test names")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--qemu", default="qemu-system-x86_64")
+    ap.add_argument("--list", action="store_true", help="list the tests and exit")
+    opts = ap.parse_args()
+    if opts.smp < 1 or opts.jobs < 1:
+        ap.error("--smp and --jobs must be at least 1")
+    opts.kernel = os.path.join(opts.build, "spindle.elf")
+    opts.iso = os.path.join(opts.build, "spindle.iso")
+    if not os.path.exists(opts.kernel):
+        sys.exit("run.py: %s does not exist; run `make` first" % opts.kernel)
+
+    tests = selected(discover(opts), opts.filter)
+    if opts.list:
+        for t in tests:
+            print("%-28s %s" % (t.name, t.kind))
+        return
+    if not tests:
+        print("run.py: no test matches %r" % opts.filter)
+        print("0 passed, 0 failed")
+        sys.exit(1)
+
+    print("Running %d tests with SMP=%d, %d at a time" % (len(tests), opts.smp, opts.jobs))
+    start = time.monotonic()
+    failed = []
+    passed = 0
+
+    def finish(t, result):
+        nonlocal passed
+        reason, secs, log = result
+        if reason is None:
+            passed += 1
+            print("PASS %-28s %6.2fs" % (t.name, secs), flush=True)
+        else:
+            failed.append(t.name)
+            print("FAIL %-28s %6.2fs  %s" % (t.name, secs, reason), flush=True)
+            report_failure(t, log, opts)
+
+    parallel = [t for t in tests if not t.exclusive]
+    alone = [t for t in tests if t.exclusive]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=opts.jobs) as pool:
+        futures = {pool.submit(run_one, t, opts): t for t in parallel}
+        for f in concurrent.futures.as_completed(futures):
+            finish(futures[f], f.result())
+    # Tests that measure time run with the machine otherwise quiet.
+    for t in alone:
+        finish(t, run_one(t, opts))
+
+    print("Total time %.1fs" % (time.monotonic() - start))
+    if failed:
+        print("Failed: " + " ".join(sorted(failed)))
+    print("%d passed, %d failed" % (passed, len(failed)))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
