@@ -8,6 +8,11 @@
 #include "kernel/ktest.h"
 #include "kernel/version.h"
 #include "kernel/monitor.h"
+#include "kernel/mm/pmm.h"
+#include "kernel/mm/kheap.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/interrupts.h"
+#include "arch/x86_64/paging.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/uart.h"
 #include "arch/x86_64/memlayout.h"
@@ -45,6 +50,18 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 
     if (cmdline_parse(loader_cmdline(mbi)) < 0)
         power_off(POWEROFF_USAGE);
+
+    /* CPU tables first, so that any fault from here on is a clear panic. */
+    gdt_init_cpu(this_cpu());
+    idt_init();
+
+    /* Memory: frames, then page tables (which need frames), then the heap. */
+    pmm_init(mbi);
+    paging_init();
+    kheap_init();
+
+    /* Interrupt controllers and the timer; interrupts are on after this. */
+    interrupts_init();
 
     printk("Spindle %s (x86-64): %d CPU%s, %lu MiB RAM, cmdline '%s'\n", SPINDLE_VERSION,
            ncpus, ncpus == 1 ? "" : "s", multiboot_ram_bytes(mbi) >> 20, boot_params.raw);
