@@ -37,6 +37,8 @@ static void list_tests(void)
             printk(" min_cpus=%d", t->min_cpus);
         if (t->timeout)
             printk(" timeout=%d", t->timeout);
+        if (t->exclusive)
+            printk(" exclusive=1");
         if (t->expect_panic)
             printk(" expect_panic=\"%s\"", t->expect_panic);
         if (t->expect_fail)

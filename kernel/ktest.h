@@ -18,6 +18,8 @@ struct ktest {
                                    testing the framework itself) */
     int min_cpus;               /* the runner boots at least this many CPUs */
     int timeout;                /* seconds (runner default if 0) */
+    int exclusive;              /* 1: the runner runs it alone, after the
+                                   others (for tests that measure time) */
 };
 
 /* Defines and registers a test. Options are designated initialisers:
