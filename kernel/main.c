@@ -25,21 +25,6 @@ static const char *loader_cmdline(const struct multiboot_info *mbi)
     return phys_to_virt(mbi->cmdline);
 }
 
-/* Usable RAM according to the loader's memory map, in bytes. */
-static uint64_t multiboot_ram_bytes(const struct multiboot_info *mbi)
-{
-    uint64_t total = 0;
-    if (!(mbi->flags & MB_INFO_MMAP))
-        return (uint64_t)(mbi->mem_upper + 1024) * 1024;
-    for (uint32_t off = 0; off < mbi->mmap_length;) {
-        const struct multiboot_mmap_entry *e = phys_to_virt(mbi->mmap_addr + off);
-        if (e->type == MMAP_AVAILABLE)
-            total += e->len;
-        off += e->size + sizeof e->size;
-    }
-    return total;
-}
-
 void kmain(uint32_t magic, uint32_t mbi_phys)
 {
     cpu_init_percpu(0, 0);
@@ -64,7 +49,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     interrupts_init();
 
     printk("Spindle %s (x86-64): %d CPU%s, %lu MiB RAM, cmdline '%s'\n", SPINDLE_VERSION,
-           ncpus, ncpus == 1 ? "" : "s", multiboot_ram_bytes(mbi) >> 20, boot_params.raw);
+           ncpus, ncpus == 1 ? "" : "s", pmm_ram_bytes() >> 20, boot_params.raw);
 
     if (boot_params.test)
         ktest_run(boot_params.test);

@@ -4,6 +4,9 @@
 #include "kernel/printk.h"
 #include "kernel/power.h"
 #include "lib/string.h"
+#include "kernel/console.h"
+#include "kernel/time.h"
+#include "arch/x86_64/interrupts.h"
 #include "arch/x86_64/uart.h"
 #include "arch/x86_64/x86.h"
 
@@ -18,9 +21,18 @@ struct command {
 static void cmd_help(void);
 static void cmd_halt(void) { printk("powering off\n"); power_off(POWEROFF_OK); }
 
+/* The tick and clock, and how many serial receive interrupts were taken
+   (non-zero once typed input has arrived by interrupt). */
+static void cmd_stats(void)
+{
+    printk("ticks=%lu hz=%d clock_ns=%lu uart_irqs=%lu\n", timer_ticks(), timer_hz(), clock_ns(),
+           interrupt_count(VEC_UART));
+}
+
 static const struct command commands[] = {
     { "help", "list the commands", cmd_help },
     { "halt", "power off (status 0)", cmd_halt },
+    { "stats", "ticks, hz, clock_ns and UART interrupt count", cmd_stats },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -35,7 +47,9 @@ static void cmd_help(void)
 static int getc_blocking(void)
 {
     for (;;) {
-        int c = interrupts_enabled() ? uart_getc() : uart_getc_polled();
+        if (!interrupts_enabled())
+            uart_poll();
+        int c = console_getc();
         if (c >= 0)
             return c;
         if (interrupts_enabled())

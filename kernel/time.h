@@ -18,4 +18,17 @@ uint64_t clock_ns(void);
    and the sleep queue hang off this. */
 void time_tick(void);
 
+/* Calibrates the clocks against the PIT, starts clock_ns() and this CPU's
+   periodic timer at boot_params.hz, and prints the "timer:" boot line.
+   Called once by interrupts_init, on the boot CPU, interrupts off. */
+void time_init(void);
+
+/* Starts the periodic timer of the calling CPU at the current rate (for
+   CPUs brought up after time_init). Interrupts off. */
+void time_init_this_cpu(void);
+
+/* The calibrated frequencies, in Hz (0 before time_init). */
+uint64_t time_tsc_hz(void);
+uint64_t time_lapic_timer_hz(void);
+
 #endif

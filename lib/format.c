@@ -84,7 +84,8 @@ static void format_unsigned(struct out *o, struct spec *s, uint64_t v, char conv
     else if (s->alt && conv == 'X' && v != 0)
         prefix = "0X";
     else if (s->alt && conv == 'o' && (n == 0 || d[0] != '0') && s->precision <= n)
-        s->precision = n + 1;           /* '#' with octal: force a leading 0 */
+        prefix = "0";                   /* '#' with octal: force a leading 0 (as a
+                                           prefix, so that the '0' flag still pads) */
     emit_number(o, s, prefix, d, n);
 }
 
@@ -105,10 +106,12 @@ static void format_signed(struct out *o, struct spec *s, int64_t v)
 
 static void format_string(struct out *o, const struct spec *s, const char *str)
 {
-    if (!str)
-        str = "(null)";
+    if (!str)                           /* as glibc: all of "(null)" or nothing */
+        str = s->precision < 0 || s->precision >= 6 ? "(null)" : "";
     int n = 0;
-    while (str[n] && (s->precision < 0 || n < s->precision))
+    /* Precision first: with one, str need not be NUL-terminated (C11
+       7.21.6.1p8), so no byte at or past the precision may be read. */
+    while ((s->precision < 0 || n < s->precision) && str[n])
         n++;
     int pad = s->width > n ? s->width - n : 0;
     if (!s->left)

@@ -17,10 +17,18 @@
 #define IST_MACHINE_CHECK 3
 
 #ifndef __ASSEMBLER__
+#include <stdint.h>
 struct cpu;
 /* Builds and loads this CPU's GDT and TSS (with its IST stacks) and reloads
    the segment registers. c must be this CPU's struct cpu. */
 void gdt_init_cpu(struct cpu *c);
+
+/* Size of each IST stack (static, per CPU). */
+#define GDT_IST_STACK_SIZE 16384
+
+/* The top (initial %rsp) of IST stack ist (IST_DOUBLE_FAULT...) of CPU c;
+   the stack spans [top - GDT_IST_STACK_SIZE, top). */
+uint64_t gdt_ist_stack_top(struct cpu *c, int ist);
 #endif
 
 #endif

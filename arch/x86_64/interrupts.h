@@ -21,12 +21,21 @@ typedef void (*interrupt_handler_t)(struct trap_frame *tf);
 /* Builds the IDT (every vector has an entry stub) and loads it. */
 void idt_init(void);
 
+/* Loads the (already built) IDT on this CPU: for CPUs started later. */
+void idt_load(void);
+
 /* Brings up the interrupt controllers and the timer on the boot CPU, routes
    the UART, and enables interrupts. */
 void interrupts_init(void);
 
 /* Calls fn for vector (with interrupts off, on the interrupted stack);
-   the local APIC EOI is sent by the dispatcher after fn returns. */
+   the local APIC EOI is sent by the dispatcher after fn returns. vector
+   must be an interrupt delivered by the local APIC (0x20-0xFE), not an
+   exception (0-31, handled in arch/x86_64/exceptions.c). */
 void interrupt_register(uint8_t vector, interrupt_handler_t fn);
+
+/* How many times vector has been taken since boot, on all CPUs together
+   (exceptions are not counted: they panic). */
+uint64_t interrupt_count(uint8_t vector);
 
 #endif

@@ -22,6 +22,13 @@
    (4 GiB: covers the local APIC and IOAPIC MMIO pages below 4 GiB). */
 #define BOOT_DIRECT_MAP_SIZE UL(0x100000000)
 
+/* The kernel's virtual-area allocator (kernel/mm/vmap.h) hands out
+   run-time mappings (kernel thread stacks, large kmalloc blocks) from this
+   window: PML4 slot 384, halfway through the upper half, far from the direct
+   map (slots 256..) and the kernel image (slot 511). 1 GiB of it is used. */
+#define KERNEL_VMAP_BASE UL(0xFFFFC00000000000)
+#define KERNEL_VMAP_SIZE UL(0x40000000)
+
 /* User space is the lower half: canonical addresses below this bound. */
 #define USER_TOP         UL(0x0000800000000000)
 

@@ -34,4 +34,26 @@ int paging_unmap(vm_root_t root, uint64_t va);
 /* If va is mapped, stores its frame and flags and returns true. */
 bool paging_query(vm_root_t root, uint64_t va, uint64_t *pa, unsigned *flags);
 
+/* --- Extensions (documented in docs/memory.md) --------------------------- */
+
+/* Rules shared by paging_map, paging_unmap and paging_query: va and pa are
+   4 KiB aligned, va canonical; a va inside a 2 MiB page of the direct map
+   gives -EINVAL (paging_query answers for such a va: the 4 KiB frame that
+   holds it). VM_USER is refused (-EINVAL) in the upper half. All three take
+   one global page-table lock, so they may be called from any context. */
+
+/* paging_unmap that also stores the frame that was mapped in *pa (if pa is
+   not NULL), so that the caller can free it. */
+int paging_unmap_frame(vm_root_t root, uint64_t va, uint64_t *pa);
+
+/* True if the CPU has the no-execute bit (CPUID 0x80000001 EDX bit 20) and
+   paging_init enabled it (EFER.NXE); without it every mapping is executable. */
+bool paging_nx_supported(void);
+
+/* For an application processor, after it reaches long mode on the boot page
+   tables (boot_pml4): enables EFER.NXE when paging_init did on the boot CPU
+   (the kernel tables set NX bits, which are reserved bits without it), then
+   loads the kernel's page tables. paging_init must have run. */
+void paging_init_cpu(void);
+
 #endif

@@ -3,6 +3,7 @@
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/memlayout.h"
 #include "arch/x86_64/x86.h"
+#include "arch/x86_64/paging.h"
 #include "kernel/printk.h"
 #include "kernel/ksyms.h"
 
@@ -50,14 +51,21 @@ static void print_frame(int depth, uint64_t pc)
 }
 
 /* A frame pointer we are willing to dereference: 8-aligned and inside the
-   kernel's image or the direct map, where a wild value cannot point into
-   user memory or a device. */
+   kernel's image, the direct map or the area of kernel stacks (vmap), where
+   a wild value cannot point into user memory or a device. */
 static int plausible_frame(uint64_t rbp)
 {
     if (rbp & 7)
         return 0;
     if (rbp >= KERNEL_VMA)
         return rbp < (uint64_t)-16;
+    if (rbp >= KERNEL_VMAP_BASE && rbp < KERNEL_VMAP_BASE + KERNEL_VMAP_SIZE) {
+        /* Stacks there have unmapped guard pages: look before touching. */
+        uint64_t pa;
+        unsigned flags;
+        return paging_query(paging_kernel_root(), rbp & ~(PAGE_SIZE - 1), &pa, &flags) &&
+               paging_query(paging_kernel_root(), (rbp + 8) & ~(PAGE_SIZE - 1), &pa, &flags);
+    }
     return rbp >= PHYS_MAP_BASE && rbp < PHYS_MAP_BASE + BOOT_DIRECT_MAP_SIZE * 64;
 }
 

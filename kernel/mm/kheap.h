@@ -4,6 +4,7 @@
 #define KERNEL_MM_KHEAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 void kheap_init(void);
 
@@ -15,5 +16,28 @@ void *kzalloc(size_t size);
 /* Frees a block from kmalloc (NULL is ignored). Panics, naming the block,
    on a double free, a pointer kmalloc never returned, or a damaged guard. */
 void kfree(void *p);
+
+/* --- Extensions (documented in docs/memory.md) --------------------------- */
+
+/* Blocks up to this size come from slabs of one 4 KiB page; larger ones
+   are whole pages from vmap_alloc, returned to pmm as soon as they are freed. */
+#define KHEAP_SMALL_MAX 1992
+
+/* What the heap holds now. A slab page whose blocks are all free is kept
+   (one per size class at most) for the next kmalloc of that size: those
+   pages are counted in cached_slab_pages, and kheap_trim() gives them back. */
+struct kheap_stats {
+    uint64_t small_blocks;          /* live blocks from slabs */
+    uint64_t large_blocks;          /* live blocks from vmap */
+    uint64_t live_bytes;            /* bytes asked for by live blocks */
+    uint64_t slab_pages;            /* frames held by slabs, cached ones included */
+    uint64_t cached_slab_pages;     /* of which hold no live block */
+    uint64_t large_pages;           /* frames held by large blocks */
+};
+void kheap_stats(struct kheap_stats *out);
+
+/* Returns every cached empty slab page to pmm; returns how many. After it,
+   pmm_free_count() is back where it was before the live blocks were made. */
+uint64_t kheap_trim(void);
 
 #endif

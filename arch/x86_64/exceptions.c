@@ -1,0 +1,123 @@
+/* CPU exceptions: name the exception, say whether it came from kernel or
+   user mode, decode what the CPU tells about it (error code, CR2), and panic. */
+#include "arch/x86_64/exceptions.h"
+#include "arch/x86_64/trap.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/x86.h"
+#include "kernel/panic.h"
+#include "lib/format.h"
+#include <stdbool.h>
+
+/* Mnemonics and names: Intel SDM vol. 3A, table 6-1 (and AMD APM vol. 2,
+   8.2, for #VC and #SX, which Intel lists as reserved). */
+static const struct {
+    const char *mnemonic;
+    const char *name;
+} exceptions[EXCEPTION_VECTORS] = {
+    [0] = { "#DE", "divide error" },
+    [1] = { "#DB", "debug" },
+    [2] = { "NMI", "non-maskable interrupt" },
+    [3] = { "#BP", "breakpoint" },
+    [4] = { "#OF", "overflow" },
+    [5] = { "#BR", "bound range exceeded" },
+    [6] = { "#UD", "invalid opcode" },
+    [7] = { "#NM", "device not available" },
+    [8] = { "#DF", "double fault" },
+    [9] = { "#9", "coprocessor segment overrun" },
+    [10] = { "#TS", "invalid TSS" },
+    [11] = { "#NP", "segment not present" },
+    [12] = { "#SS", "stack-segment fault" },
+    [13] = { "#GP", "general protection fault" },
+    [14] = { "#PF", "page fault" },
+    [16] = { "#MF", "x87 floating-point error" },
+    [17] = { "#AC", "alignment check" },
+    [18] = { "#MC", "machine check" },
+    [19] = { "#XM", "SIMD floating-point exception" },
+    [20] = { "#VE", "virtualization exception" },
+    [21] = { "#CP", "control protection exception" },
+    [28] = { "#HV", "hypervisor injection exception" },
+    [29] = { "#VC", "VMM communication exception" },
+    [30] = { "#SX", "security exception" },
+};
+
+const char *exception_mnemonic(uint64_t vector)
+{
+    if (vector < EXCEPTION_VECTORS && exceptions[vector].mnemonic)
+        return exceptions[vector].mnemonic;
+    return "#??";
+}
+
+const char *exception_name(uint64_t vector)
+{
+    if (vector < EXCEPTION_VECTORS && exceptions[vector].name)
+        return exceptions[vector].name;
+    return "reserved exception";
+}
+
+/* Page-fault error code bits (SDM vol. 3A, 4.7, figure 4-12). */
+#define PF_PRESENT     (1u << 0)    /* 0: page not present; 1: protection violation */
+#define PF_WRITE       (1u << 1)
+#define PF_USER        (1u << 2)
+#define PF_RESERVED    (1u << 3)    /* a reserved bit was set in a paging entry */
+#define PF_INSTRUCTION (1u << 4)    /* instruction fetch (with NX) */
+#define PF_PROT_KEY    (1u << 5)
+#define PF_SHADOW_STACK (1u << 6)
+
+/* Writes a short reading of a #PF error code, e.g. "write, not present". */
+static void page_fault_decode(uint64_t error, char *buf, size_t size)
+{
+    const char *access = (error & PF_INSTRUCTION) ? "instruction fetch"
+                         : (error & PF_WRITE)     ? "write" : "read";
+    sformat(buf, size, "%s, %s%s%s%s%s", access,
+            (error & PF_PRESENT) ? "protection violation" : "not present",
+            (error & PF_USER) ? ", user access" : "",
+            (error & PF_RESERVED) ? ", reserved bit set" : "",
+            (error & PF_PROT_KEY) ? ", protection key" : "",
+            (error & PF_SHADOW_STACK) ? ", shadow stack" : "");
+}
+
+/* True if this code runs on CPU c's IST stack ist. */
+static bool running_on_ist(struct cpu *c, int ist)
+{
+    uint64_t rsp;
+    __asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
+    uint64_t top = gdt_ist_stack_top(c, ist);
+    return rsp < top && rsp >= top - GDT_IST_STACK_SIZE;
+}
+
+void exception_handle(struct trap_frame *tf)
+{
+    /* CR2 first: it holds the faulting address only until the next #PF. */
+    uint64_t cr2 = read_cr2();
+    uint64_t vector = tf->vector;
+    bool user = (tf->cs & 3) == 3;
+
+    if (user) {
+        /* ---- USER FAULT HANDLING GOES HERE ----
+           A fault in user mode is the program's bug, not the kernel's: once
+           processes exist, kill the current process (exit status 128+signal
+           style), print one line naming it and the fault, and return into
+           the scheduler instead of panicking. Until then: panic. */
+    }
+    const char *mode = user ? "user" : "kernel";
+
+    if (vector == EXC_PAGE_FAULT) {
+        char decoded[96];
+        page_fault_decode(tf->error_code, decoded, sizeof decoded);
+        panic_frame(tf, "%s %s in %s mode, error 0x%lx, cr2=0x%lx (%s)", exception_mnemonic(vector),
+                    exception_name(vector), mode, tf->error_code, cr2, decoded);
+    }
+    if (vector == EXC_DOUBLE_FAULT) {
+        /* The saved rip of a double fault is undefined (SDM vol. 3A, 6.15,
+           interrupt 8); under QEMU and most CPUs it is the instruction whose
+           fault could not be delivered. Say which stack we are on: a double
+           fault from a stack overflow only gets here on its own IST stack. */
+        panic_frame(tf, "%s %s in %s mode, error 0x%lx (%s)", exception_mnemonic(vector),
+                    exception_name(vector), mode, tf->error_code,
+                    running_on_ist(this_cpu(), IST_DOUBLE_FAULT) ? "running on IST stack 1"
+                                                                 : "NOT on its IST stack");
+    }
+    panic_frame(tf, "%s %s in %s mode, error 0x%lx", exception_mnemonic(vector),
+                exception_name(vector), mode, tf->error_code);
+}
