@@ -178,6 +178,11 @@ gdb: $(KERNEL)
 test: $(KERNEL) $(ISO) host-tests
 	$(Q)$(PYTHON) tests/run.py --build $(BUILD) --smp $(SMP) --mem $(MEM) $(if $(T),--filter '$(T)')
 
+# --- benchmarks ----------------------------------------------------------------
+.PHONY: bench
+bench: $(KERNEL)
+	$(Q)$(PYTHON) tests/run.py --bench --build $(BUILD) --smp $(SMP) --mem $(MEM)
+
 # --- set-up and housekeeping -----------------------------------------------
 DEBIAN_PACKAGES := qemu-system-x86 grub-pc-bin grub-common xorriso mtools gcc clang make python3 gdb
 
@@ -207,6 +212,7 @@ help:
 	@echo "  make run PROG=\"p args\" [SMP=n] [ARGS=...]"
 	@echo "                                   boot directly, run one program, exit with its status"
 	@echo "  make test [SMP=n] [T=glob]       every test; last line: N passed, N failed"
+	@echo "  make bench [SMP=n]               run the benchmarks; metric=NAME value=N unit=U lines"
 	@echo "  make qemu-gdb                    boot halted with a GDB stub on :1234"
 	@echo "  make gdb                         attach GDB to make qemu-gdb"
 	@echo "  make clean                       remove $(BUILD)/"

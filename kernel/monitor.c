@@ -4,8 +4,7 @@
 #include "kernel/printk.h"
 #include "kernel/power.h"
 #include "lib/string.h"
-#include "arch/x86_64/uart.h"
-#include "arch/x86_64/x86.h"
+#include "kernel/console.h"
 
 #define LINE_MAX 128
 
@@ -30,26 +29,11 @@ static void cmd_help(void)
         printk("  %-8s %s\n", commands[i].name, commands[i].help);
 }
 
-/* Waits for the next byte from the console. With interrupts on, the CPU
-   sleeps in hlt until the UART (or the timer) interrupts. */
-static int getc_blocking(void)
-{
-    for (;;) {
-        int c = interrupts_enabled() ? uart_getc() : uart_getc_polled();
-        if (c >= 0)
-            return c;
-        if (interrupts_enabled())
-            hlt();
-        else
-            cpu_relax();
-    }
-}
-
 static void read_line(char *line, int max)
 {
     int n = 0;
     for (;;) {
-        int c = getc_blocking();
+        int c = console_read();
         if (c == '\r' || c == '\n') {
             printk("\n");
             line[n] = '\0';

@@ -14,6 +14,18 @@ void spin_init(struct spinlock *lock, const char *name)
     lock->holder_pc = 0;
 }
 
+const char *spin_held_other_than(const struct spinlock *allowed)
+{
+    struct cpu *c = this_cpu();
+    int n = c->spinlocks_held < CPU_HELD_LOCKS_MAX ? c->spinlocks_held : CPU_HELD_LOCKS_MAX;
+    for (int i = 0; i < n; i++)
+        if (c->held_locks[i] != allowed)
+            return c->held_locks[i]->name;
+    if (c->spinlocks_held > n)
+        return "(one of many)";
+    return 0;
+}
+
 bool spin_holding(const struct spinlock *lock)
 {
     return lock->now_serving != lock->next_ticket && lock->holder == this_cpu();
@@ -28,14 +40,33 @@ void spin_lock(struct spinlock *lock)
     uint32_t ticket = __atomic_fetch_add(&lock->next_ticket, 1, __ATOMIC_RELAXED);
     while (__atomic_load_n(&lock->now_serving, __ATOMIC_ACQUIRE) != ticket)
         cpu_relax();
-    lock->holder = this_cpu();
+    struct cpu *c = this_cpu();
+    lock->holder = c;
     lock->holder_pc = __builtin_return_address(0);
+    if (c->spinlocks_held < CPU_HELD_LOCKS_MAX)
+        c->held_locks[c->spinlocks_held] = lock;
+    c->spinlocks_held++;
+}
+
+/* Forgets lock in this CPU's list of held locks (released in any order). */
+static void forget_held(struct cpu *c, struct spinlock *lock)
+{
+    int n = c->spinlocks_held < CPU_HELD_LOCKS_MAX ? c->spinlocks_held : CPU_HELD_LOCKS_MAX;
+    for (int i = n - 1; i >= 0; i--) {
+        if (c->held_locks[i] == lock) {
+            for (int j = i; j < n - 1; j++)
+                c->held_locks[j] = c->held_locks[j + 1];
+            break;
+        }
+    }
+    c->spinlocks_held--;
 }
 
 void spin_unlock(struct spinlock *lock)
 {
     if (!spin_holding(lock))
         panic("spinlock: release of '%s' by a CPU that does not hold it", lock->name);
+    forget_held(this_cpu(), lock);
     lock->holder = 0;
     lock->holder_pc = 0;
     /* Only the holder writes now_serving, so a plain increment published

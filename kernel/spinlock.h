@@ -34,4 +34,8 @@ void spin_unlock(struct spinlock *lock);
    could be stale by the time it is used). */
 bool spin_holding(const struct spinlock *lock);
 
+/* The name of a spinlock this CPU holds other than allowed (which may be
+   NULL), or NULL if there is none. Used to refuse blocking under a spinlock. */
+const char *spin_held_other_than(const struct spinlock *allowed);
+
 #endif

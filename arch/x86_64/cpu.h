@@ -10,6 +10,9 @@
 #define MAX_CPUS 16
 
 struct thread;
+struct spinlock;
+
+#define CPU_HELD_LOCKS_MAX 8
 
 /* Field offsets used from assembly are fixed by the CPU_* constants below
    and checked at compile time in arch/x86_64/cpu.c. */
@@ -25,6 +28,10 @@ struct cpu {
     bool online;
     uint64_t ticks;             /* timer interrupts taken on this CPU */
     uint64_t idle_ticks;        /* of which the CPU was idle */
+    bool need_resched;          /* switch threads at the next interrupt exit */
+    struct thread *idle;        /* this CPU's idle thread */
+    int spinlocks_held;         /* spinlocks this CPU holds now */
+    struct spinlock *held_locks[CPU_HELD_LOCKS_MAX]; /* the first ones, for panics */
     struct tss tss;             /* task-state segment: rsp0 and IST stacks */
     uint64_t gdt[7];            /* this CPU's GDT (see arch/x86_64/gdt.c) */
 };

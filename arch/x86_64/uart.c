@@ -2,6 +2,7 @@
    Register offsets and bits: National Semiconductor PC16550D data sheet, table 2. */
 #include "arch/x86_64/uart.h"
 #include "arch/x86_64/x86.h"
+#include "kernel/console.h"
 
 #define COM1 0x3F8
 #define REG_DATA 0      /* RBR (read) / THR (write); DLL when DLAB=1 */
@@ -17,13 +18,6 @@
 #define IER_RX   0x01
 #define MCR_DTR_RTS_OUT2 0x0B   /* OUT2 gates the UART's IRQ line on PCs */
 #define BAUD_DIVISOR 1          /* 115200 / 115200: the 1.8432 MHz clock / 16 */
-
-/* Ring of received bytes; written by the interrupt handler only, read by
-   uart_getc only, so one producer and one consumer need no lock: each index
-   is written by one side alone. */
-#define RX_RING 256
-static volatile char rx_ring[RX_RING];
-static volatile unsigned rx_head, rx_tail;
 
 void uart_init(void)
 {
@@ -56,27 +50,12 @@ void uart_enable_rx_irq(void)
 void uart_handle_irq(void)
 {
     while (inb(COM1 + REG_LSR) & LSR_DATA_READY) {
-        char c = (char)inb(COM1 + REG_DATA);
-        unsigned next = (rx_head + 1) % RX_RING;
-        if (next != rx_tail) {          /* full: drop the byte, as a FIFO overrun would */
-            rx_ring[rx_head] = c;
-            rx_head = next;
-        }
+        console_receive((char)inb(COM1 + REG_DATA));
     }
 }
 
-int uart_getc(void)
+void uart_poll(void)
 {
-    if (rx_tail == rx_head)
-        return -1;
-    char c = rx_ring[rx_tail];
-    rx_tail = (rx_tail + 1) % RX_RING;
-    return (unsigned char)c;
-}
-
-int uart_getc_polled(void)
-{
-    /* Interrupts are off, so the handler cannot run: we may fill the ring. */
+    /* Interrupts are off, so the handler cannot run concurrently. */
     uart_handle_irq();
-    return uart_getc();
 }

@@ -1,5 +1,5 @@
 /* 16550 UART driver for COM1: the serial console.
-   Output is polled; input arrives by interrupt into a small ring buffer. */
+   Output is polled; input arrives by interrupt and goes to kernel/console.c. */
 #ifndef ARCH_X86_64_UART_H
 #define ARCH_X86_64_UART_H
 
@@ -11,12 +11,10 @@ void uart_init(void);
 void uart_putc(char c);
 /* Route the receive interrupt (after the IOAPIC is up) and enable it. */
 void uart_enable_rx_irq(void);
-/* Called by the interrupt handler: moves received bytes into the ring. */
+/* Called by the interrupt handler: passes received bytes to the console
+   (kernel/console.c: console_receive). */
 void uart_handle_irq(void);
-/* Next received byte, or -1 if none is waiting. Never blocks. */
-int uart_getc(void);
-/* Like uart_getc, but polls the UART first; only with interrupts off
-   (early boot, panics), when the interrupt handler cannot run. */
-int uart_getc_polled(void);
+/* The same, polled, for when interrupts are off (early boot, panics). */
+void uart_poll(void);
 
 #endif
