@@ -49,6 +49,7 @@ WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 # (interrupts push onto the stack below %rsp), linked in the top 2 GiB.
 KCFLAGS := $(TARGET_FLAGS) -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
   -fno-stack-protector -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+  -fno-optimize-sibling-calls $(if $(IS_CLANG),,-fno-shrink-wrap) \
   -fno-asynchronous-unwind-tables -fno-common -mcmodel=kernel -mno-red-zone \
   -mno-mmx -mno-sse -mno-sse2 -mno-80387 $(WARN) -I. -MMD -MP
 KASFLAGS := $(TARGET_FLAGS) -g -fno-pic -I. -D__ASSEMBLER__ -MMD -MP
@@ -71,12 +72,12 @@ ISO    := $(BUILD)/spindle.iso
 .PHONY: all
 all: $(KERNEL) host-tests
 
-$(BUILD)/k/%.c.o: %.c
+$(BUILD)/k/%.c.o: %.c Makefile
 	$(call say,CC,$<)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
-$(BUILD)/k/%.S.o: %.S
+$(BUILD)/k/%.S.o: %.S Makefile
 	$(call say,AS,$<)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
@@ -188,6 +189,11 @@ gdb: $(KERNEL)
 test: $(KERNEL) $(ISO) host-tests
 	$(Q)$(PYTHON) tests/run.py --build $(BUILD) --smp $(SMP) --mem $(MEM) $(if $(T),--filter '$(T)')
 
+# --- benchmarks ----------------------------------------------------------------
+.PHONY: bench
+bench: $(KERNEL)
+	$(Q)$(PYTHON) tests/run.py --bench --build $(BUILD) --smp $(SMP) --mem $(MEM)
+
 # --- set-up and housekeeping -----------------------------------------------
 DEBIAN_PACKAGES := qemu-system-x86 grub-pc-bin grub-common xorriso mtools gcc clang make python3 gdb
 
@@ -217,6 +223,7 @@ help:
 	@echo "  make run PROG=\"p args\" [SMP=n] [ARGS=...]"
 	@echo "                                   boot directly, run one program, exit with its status"
 	@echo "  make test [SMP=n] [T=glob]       every test; last line: N passed, N failed"
+	@echo "  make bench [SMP=n]               run the benchmarks; metric=NAME value=N unit=U lines"
 	@echo "  make qemu-gdb                    boot halted with a GDB stub on :1234"
 	@echo "  make gdb                         attach GDB to make qemu-gdb"
 	@echo "  make clean                       remove $(BUILD)/"

@@ -12,7 +12,8 @@ void console_receive(char c);
    UART's interrupt handler. */
 void console_on_ctrl_p(void (*action)(void));
 
-/* The next received byte, or -1 if none is waiting. Never blocks. */
-int console_getc(void);
+/* Waits (sleeping, not spinning) for the next received byte and returns it.
+   Thread context only. */
+int console_read(void);
 
 #endif

@@ -27,6 +27,11 @@ void ktest_fail(const char *file, int line, const char *fmt, ...)
     power_off(POWEROFF_TEST_FAILED);
 }
 
+void ktest_metric(const char *name, uint64_t milli, const char *unit)
+{
+    printk("metric=%s value=%lu.%03lu unit=%s\n", name, milli / 1000, milli % 1000, unit);
+}
+
 /* One line per test for the runner: name, then the options it must honour. */
 static void list_tests(void)
 {
@@ -39,6 +44,8 @@ static void list_tests(void)
             printk(" timeout=%d", t->timeout);
         if (t->exclusive)
             printk(" exclusive=1");
+        if (t->benchmark)
+            printk(" benchmark=1");
         if (t->expect_panic)
             printk(" expect_panic=\"%s\"", t->expect_panic);
         if (t->expect_fail)

@@ -20,6 +20,9 @@ struct ktest {
     int timeout;                /* seconds (runner default if 0) */
     int exclusive;              /* 1: the runner runs it alone, after the
                                    others (for tests that measure time) */
+    int benchmark;              /* 1: a benchmark: run by `make bench`, which
+                                   collects its "metric=" lines, not by
+                                   `make test` */
 };
 
 /* Defines and registers a test. Options are designated initialisers:
@@ -67,5 +70,10 @@ __attribute__((noreturn)) void ktest_run(const char *name);
 
 /* The test now running, or NULL. */
 const struct ktest *ktest_current(void);
+
+/* Prints one benchmark figure in the format of DESIGN.md section 3:
+   metric=NAME value=NUMBER unit=UNIT, with value = milli / 1000 printed
+   with three decimals (the kernel has no floating point). */
+void ktest_metric(const char *name, uint64_t milli, const char *unit);
 
 #endif

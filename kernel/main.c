@@ -8,6 +8,10 @@
 #include "kernel/ktest.h"
 #include "kernel/version.h"
 #include "kernel/monitor.h"
+#include "kernel/console.h"
+#include "kernel/process.h"
+#include "kernel/thread.h"
+#include "kernel/sched/sched.h"
 #include "kernel/mm/pmm.h"
 #include "kernel/mm/kheap.h"
 #include "arch/x86_64/gdt.h"
@@ -33,7 +37,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
         panic("kmain: bad multiboot magic 0x%x", magic);
     const struct multiboot_info *mbi = phys_to_virt(mbi_phys);
 
-    if (cmdline_parse(loader_cmdline(mbi)) < 0)
+    if (cmdline_parse(loader_cmdline(mbi)) < 0 || sched_select_policy(boot_params.sched) < 0)
         power_off(POWEROFF_USAGE);
 
     /* CPU tables first, so that any fault from here on is a clear panic. */
@@ -47,6 +51,13 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 
     /* Interrupt controllers and the timer; interrupts are on after this. */
     interrupts_init();
+
+    /* Threads: the kernel process, the policy, and kmain itself becomes
+       the first thread ("main"), with an idle thread beside it. */
+    process_init();
+    sched_init();
+    thread_init();
+    console_on_ctrl_p(thread_dump);
 
     printk("Spindle %s (x86-64): %d CPU%s, %lu MiB RAM, cmdline '%s'\n", SPINDLE_VERSION,
            ncpus, ncpus == 1 ? "" : "s", pmm_ram_bytes() >> 20, boot_params.raw);

@@ -7,8 +7,6 @@
 #include "kernel/console.h"
 #include "kernel/time.h"
 #include "arch/x86_64/interrupts.h"
-#include "arch/x86_64/uart.h"
-#include "arch/x86_64/x86.h"
 
 #define LINE_MAX 128
 
@@ -42,28 +40,11 @@ static void cmd_help(void)
         printk("  %-8s %s\n", commands[i].name, commands[i].help);
 }
 
-/* Waits for the next byte from the console. With interrupts on, the CPU
-   sleeps in hlt until the UART (or the timer) interrupts. */
-static int getc_blocking(void)
-{
-    for (;;) {
-        if (!interrupts_enabled())
-            uart_poll();
-        int c = console_getc();
-        if (c >= 0)
-            return c;
-        if (interrupts_enabled())
-            hlt();
-        else
-            cpu_relax();
-    }
-}
-
 static void read_line(char *line, int max)
 {
     int n = 0;
     for (;;) {
-        int c = getc_blocking();
+        int c = console_read();
         if (c == '\r' || c == '\n') {
             printk("\n");
             line[n] = '\0';

@@ -1,6 +1,7 @@
 /* The tick and the clock: counts timer interrupts per CPU, sets their rate,
    and gives monotonic nanoseconds since boot from the calibrated TSC. */
 #include "kernel/time.h"
+#include "kernel/sched/sched.h"
 #include "kernel/cmdline.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -44,9 +45,9 @@ void time_tick(void)
     struct cpu *c = this_cpu();
     /* Only this CPU writes its count; others may read it (timer_ticks). */
     __atomic_store_n(&c->ticks, c->ticks + 1, __ATOMIC_RELAXED);
-    /* ---- SCHEDULER TICK HOOK ----
-       The scheduler charges the running thread here (and the sleep queue
-       wakes sleepers); it may set need_resched, acted on in trap_dispatch. */
+    /* The scheduler charges the running thread (and wakes sleepers); it
+       may set need_resched, acted on at the end of trap_dispatch. */
+    sched_tick();
 }
 
 static void timer_interrupt(struct trap_frame *tf)

@@ -46,6 +46,7 @@ class Test:
         self.min_cpus = int(kw.get("min_cpus", 0) or 0)
         self.timeout = float(kw.get("timeout", 0) or 0) or DEFAULT_TIMEOUT
         self.exclusive = bool(kw.get("exclusive"))
+        self.benchmark = bool(kw.get("benchmark"))
         self.spec = kw.get("spec")          # system: the dict from tests/system.py
 
 
@@ -88,7 +89,8 @@ def discover(opts):
                   % (spec["name"], spec["name"]))
             sys.exit(1)
         tests.append(Test(spec["name"], "system", spec=spec, timeout=spec.get("timeout"),
-                          min_cpus=spec.get("min_cpus"), exclusive=spec.get("exclusive")))
+                          min_cpus=spec.get("min_cpus"), exclusive=spec.get("exclusive"),
+                          args=ktest.args if ktest else ""))
     tests.extend(kernel_tests.values())
     return tests
 
@@ -188,12 +190,13 @@ def run_one(t, opts):
     spec = t.spec
     append = spec.get("append", "")
     if spec.get("ktest"):
-        append += " test=" + t.name
+        append += " %s test=%s" % (t.args, t.name)
     cmd = qemu_run.qemu_command(opts.qemu, kernel=None if spec.get("iso") else opts.kernel,
                                 iso=opts.iso if spec.get("iso") else None,
                                 append=append, smp=smp, mem=opts.mem,
                                 extra=spec.get("qemu_args", ()))
-    status, out, secs = qemu_run.run(cmd, t.timeout, input_bytes=spec.get("input"))
+    status, out, secs = qemu_run.run(cmd, t.timeout, input_bytes=spec.get("input"),
+                                     dialogue=spec.get("dialogue", ()))
     text = out.decode(errors="replace")
     return judge_system(t, status, text), secs, text
 
@@ -217,6 +220,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--qemu", default="qemu-system-x86_64")
     ap.add_argument("--list", action="store_true", help="list the tests and exit")
+    ap.add_argument("--bench", action="store_true",
+                    help="run the benchmarks (not the tests) and print their metric= lines")
     opts = ap.parse_args()
     if opts.smp < 1 or opts.jobs < 1:
         ap.error("--smp and --jobs must be at least 1")
@@ -225,7 +230,7 @@ def main():
     if not os.path.exists(opts.kernel):
         sys.exit("run.py: %s does not exist; run `make` first" % opts.kernel)
 
-    tests = selected(discover(opts), opts.filter)
+    tests = [t for t in selected(discover(opts), opts.filter) if t.benchmark == opts.bench]
     if opts.list:
         for t in tests:
             print("%-28s %s" % (t.name, t.kind))
@@ -235,7 +240,10 @@ def main():
         print("0 passed, 0 failed")
         sys.exit(1)
 
-    print("Running %d tests with SMP=%d, %d at a time" % (len(tests), opts.smp, opts.jobs))
+    if opts.bench:
+        opts.jobs = 1                       # benchmarks measure: one at a time
+    print("Running %d %s with SMP=%d, %d at a time"
+          % (len(tests), "benchmarks" if opts.bench else "tests", opts.smp, opts.jobs))
     start = time.monotonic()
     failed = []
     passed = 0
@@ -246,6 +254,10 @@ def main():
         if reason is None:
             passed += 1
             print("PASS %-28s %6.2fs" % (t.name, secs), flush=True)
+            if t.benchmark:
+                for line in log.splitlines():
+                    if line.startswith("metric="):
+                        print(line.rstrip("\r"), flush=True)
         else:
             failed.append(t.name)
             print("FAIL %-28s %6.2fs  %s" % (t.name, secs, reason), flush=True)

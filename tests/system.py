@@ -3,10 +3,12 @@ status as a whole (banner, boot loader, command line, console input).
 
 Each entry is a dict:
   name      the test's name (for T=glob)
-  ktest     True: also run the kernel test of the same name (test=NAME)
+  ktest     True: also run the kernel test of the same name (test=NAME,
+            with that test's .args)
   iso       True: boot build/spindle.iso through GRUB instead of -kernel
   append    kernel command line
-  input     bytes typed on the serial console
+  input     bytes typed on the serial console at once
+  dialogue  [(text, bytes), ...]: type bytes once the output shows text
   status    expected exit status (default 0)
   expect    regexes that must match the output (re.MULTILINE)
   reject    regexes that must not match
@@ -19,6 +21,40 @@ Each entry is a dict:
 # command line (kernel/main.c).
 BANNER = r"^Spindle \d+\.\d+\.\d+ \(x86-64\): \d+ CPUs?, \d+ MiB RAM, cmdline '[^']*'"
 
+def check_sched_trace(text):
+    """The trace=sched stream is consistent: on each CPU every switch starts
+    from the thread the previous switch went to, and every reason occurs."""
+    import re
+    last_to = {}
+    reasons = set()
+    switches = wakes = 0
+    for line in text.splitlines():
+        m = re.match(r"sched: tick=(\d+) cpu=(\d+) event=(switch|wake) from=(\d+) to=(\d+)"
+                     r"(?: reason=(preempt|yield|block|exit))?\s*$", line.strip())
+        if not m:
+            if line.startswith("sched:"):
+                return "malformed trace line: %r" % line
+            continue
+        tick, cpu, event, frm, to, reason = m.groups()
+        if event == "wake":
+            wakes += 1
+            continue
+        if reason is None:
+            return "switch without a reason: %r" % line
+        switches += 1
+        reasons.add(reason)
+        if cpu in last_to and last_to[cpu] != frm:
+            return "cpu %s switched from %s, but the previous switch went to %s: %r" % (
+                cpu, frm, last_to[cpu], line)
+        last_to[cpu] = to
+    if switches < 10 or wakes < 3:
+        return "too few events: %d switches, %d wake-ups" % (switches, wakes)
+    missing = {"preempt", "yield", "block", "exit"} - reasons
+    if missing:
+        return "no switch with reason %s" % ", ".join(sorted(missing))
+    return None
+
+
 TESTS = [
     {
         "name": "boot-kernel",
@@ -28,7 +64,8 @@ TESTS = [
     {
         "name": "boot-grub",
         "iso": True,
-        "input": b"halt\r",
+        # Typed only once the prompt is there: GRUB would eat earlier input.
+        "dialogue": [("spindle> ", b"halt\r")],
         "expect": [BANNER, r"^spindle> "],
         "timeout": 60,
     },
@@ -58,6 +95,29 @@ TESTS = [
         "expect": [r"^ktest: no test named 'no-such-test'"],
     },
     {
+        "name": "sched-trace",
+        "ktest": True,                       # with the kernel test's own args
+        "expect": [r"^PASS sched-trace"],
+        "check": check_sched_trace,
+    },
+    {
+        "name": "sched-unknown-policy",
+        "append": "sched=nosuch",
+        "status": 2,
+        "expect": [r"^cmdline: unknown scheduling policy sched=nosuch; known policies:",
+                   r"^  rr +round robin", r"^  fifo +first in, first out"],
+    },
+    {
+        "name": "thread-dump-ctrl-p",
+        # Ctrl-P (0x10) on the console prints every thread, then the monitor
+        # carries on and powers off on "halt".
+        "dialogue": [("spindle> ", b"\x10"), ("WAITING ON", b"halt\r")],
+        "expect": [r"^ +TID +PID +NAME +STATE +CPU +PRI +TICKS +WAITING ON",
+                   # the monitor (in thread main) sleeps until a key comes
+                   r"^ +1 +0 main +blocked +0 +31 +\d+ console", r"^ +- +0 idle0 +running +0 ",
+                   r"^powering off"],
+    },
+    {
         "name": "boot-no-longmode",
         # A 32-bit CPU model: the 32-bit entry must say why it stops.
         "qemu_args": ["-cpu", "qemu32"],
@@ -70,7 +130,7 @@ TESTS = [
         # Typed bytes reach the monitor through the UART receive interrupt
         # (with interrupts on the monitor never polls the UART, and `stats`
         # shows how many receive interrupts were taken); backspace edits the line.
-        "input": b"hepl\x7f\x7flp\rnosuch\rstats\rhalt\r",
+        "dialogue": [("spindle> ", b"hepl\x7f\x7flp\rnosuch\rstats\rhalt\r")],
         "expect": [r"^  help +list the commands", r"unknown command 'nosuch'",
                    r"^ticks=\d+ hz=100 clock_ns=[1-9]\d* uart_irqs=[1-9]\d*\r?$", r"^powering off"],
     },

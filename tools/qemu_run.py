@@ -54,19 +54,31 @@ def decode_status(returncode):
     return STATUS_QEMU_FAILED
 
 
-def run(cmd, timeout, input_bytes=None, echo=False):
-    """Run QEMU headless; returns (status, output bytes, seconds taken)."""
+def run(cmd, timeout, input_bytes=None, echo=False, dialogue=()):
+    """Run QEMU headless; returns (status, output bytes, seconds taken).
+
+    input_bytes are typed on the serial console at once; dialogue is a list
+    of (text, bytes): when the output so far contains text (after the
+    previous step's match), bytes are typed."""
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if input_bytes else subprocess.DEVNULL,
+    steps = list(dialogue)
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if (input_bytes or steps) else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
     chunks = []
-    if input_bytes:
+
+    def type_bytes(data, close):
         try:
-            proc.stdin.write(input_bytes)
-            proc.stdin.close()
-        except BrokenPipeError:
+            proc.stdin.write(data)
+            proc.stdin.flush()
+            if close:
+                proc.stdin.close()
+        except (BrokenPipeError, ValueError):
             pass
+
+    if input_bytes:
+        type_bytes(input_bytes, close=not steps)
+    seen_upto = 0
     timed_out = False
     deadline = start + timeout
     os.set_blocking(proc.stdout.fileno(), False)
@@ -80,6 +92,13 @@ def run(cmd, timeout, input_bytes=None, echo=False):
             if echo:
                 sys.stdout.buffer.write(data)
                 sys.stdout.buffer.flush()
+            out = b"".join(chunks)
+            while steps:
+                where = out.find(steps[0][0].encode(), seen_upto)
+                if where < 0:
+                    break
+                seen_upto = where + len(steps[0][0])
+                type_bytes(steps.pop(0)[1], close=not steps)
         if proc.poll() is not None:
             rest = proc.stdout.read()
             if rest:

@@ -1,6 +1,7 @@
 /* CPU exceptions: name the exception, say whether it came from kernel or
    user mode, decode what the CPU tells about it (error code, CR2), and panic. */
 #include "arch/x86_64/exceptions.h"
+#include "kernel/thread.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/cpu.h"
@@ -101,6 +102,17 @@ void exception_handle(struct trap_frame *tf)
            the scheduler instead of panicking. Until then: panic. */
     }
     const char *mode = user ? "user" : "kernel";
+
+    /* A kernel stack overflow runs into the unmapped guard page below the
+       stack: a #PF at a guard address, or -- when the CPU cannot even push
+       the #PF frame on the full stack -- a #DF with rsp down there. */
+    if (!user && (vector == EXC_PAGE_FAULT || vector == EXC_DOUBLE_FAULT)) {
+        struct thread *t = thread_stack_overflowed(vector == EXC_PAGE_FAULT ? cr2 : tf->rsp);
+        if (t)
+            panic_frame(tf, "kernel stack overflow in thread '%s' (tid %d): %s %s, rsp=0x%lx cr2=0x%lx",
+                        t->name, t->tid, exception_mnemonic(vector), exception_name(vector),
+                        tf->rsp, cr2);
+    }
 
     if (vector == EXC_PAGE_FAULT) {
         char decoded[96];

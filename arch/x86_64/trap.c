@@ -1,6 +1,7 @@
 /* trap_dispatch: where every interrupt and exception arrives in C. Exceptions
    go to exceptions.c; interrupts to the handler registered for their vector. */
 #include "arch/x86_64/trap.h"
+#include "kernel/sched/sched.h"
 #include "arch/x86_64/interrupts.h"
 #include "arch/x86_64/exceptions.h"
 #include "arch/x86_64/lapic.h"
@@ -75,10 +76,11 @@ void trap_dispatch(struct trap_frame *tf)
         interrupt_unhandled(tf);
     }
 
-    /* ---- PREEMPTION POINT ----
-       On the way out of an interrupt, after the EOI (so the next tick can
-       come while another thread runs): if the timer tick asked for it
-       (this_cpu()->need_resched) and this CPU holds no spinlock, the
-       scheduler switches threads here. The frame stays on this thread's
-       kernel stack and is resumed by trap_return when it runs again. */
+    /* The preemption point. On the way out of an interrupt, after the EOI
+       (so the next tick can come while another thread runs): if the timer
+       tick asked for it (this_cpu()->need_resched) and this CPU holds no
+       spinlock, the scheduler switches threads here. The frame stays on
+       this thread's kernel stack and is resumed by trap_return when it
+       runs again. */
+    sched_preempt_if_needed();
 }

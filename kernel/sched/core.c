@@ -1,0 +1,224 @@
+/* The scheduler core: the part a scheduling lab never changes. It keeps
+   thread states, calls the policy to queue and pick threads, and switches. */
+#include "kernel/sched/sched.h"
+#include "kernel/sched/policy.h"
+#include "kernel/sched/sleepq.h"
+#include "kernel/sched/events.h"
+#include "kernel/thread.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/time.h"
+#include "lib/string.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/context.h"
+#include "arch/x86_64/x86.h"
+
+struct spinlock sched_lock = SPINLOCK_INIT("sched");
+const struct sched_policy *sched_policy = &sched_policy_rr;
+
+/* Every policy that sched=NAME can choose. Add yours here. */
+static const struct sched_policy *const policies[] = {
+    &sched_policy_rr,
+    &sched_policy_fifo,
+};
+#define NPOLICIES (sizeof policies / sizeof policies[0])
+
+int sched_select_policy(const char *name)
+{
+    for (unsigned i = 0; i < NPOLICIES; i++) {
+        if (!strcmp(policies[i]->name, name)) {
+            sched_policy = policies[i];
+            return 0;
+        }
+    }
+    printk("cmdline: unknown scheduling policy sched=%s; known policies:\n", name);
+    for (unsigned i = 0; i < NPOLICIES; i++)
+        printk("  %-8s %s\n", policies[i]->name, policies[i]->description);
+    return -1;
+}
+
+void sched_init(void)
+{
+    sched_policy->init();
+}
+
+/* The CPU a runnable thread should be queued on. One CPU for now: the
+   multiprocessor issue places threads on the least loaded allowed CPU. */
+static int select_cpu(struct thread *t)
+{
+    (void)t;
+    return this_cpu()->id;
+}
+
+void sched_make_runnable(struct thread *t, int reason)
+{
+    ASSERT(spin_holding(&sched_lock));
+    ASSERT(!t->is_idle);
+    int cpu = select_cpu(t);
+    t->state = THREAD_RUNNABLE;
+    t->cpu = cpu;
+    t->runnable_since = clock_ns();
+    sched_policy->enqueue(cpu, t, (enum enqueue_reason)reason);
+
+    struct cpu *c = &cpus[cpu];
+    struct thread *running = c->current;
+    if (running && (running->is_idle ||
+                    (sched_policy->should_preempt && sched_policy->should_preempt(cpu, running, t))))
+        c->need_resched = true;
+}
+
+bool sched_wake_locked(struct thread *t)
+{
+    ASSERT(spin_holding(&sched_lock));
+    if (t->state != THREAD_BLOCKED && t->state != THREAD_SLEEPING)
+        return false;
+    if (t->state == THREAD_SLEEPING)
+        sleepq_remove(t);
+    t->wait_channel = 0;
+    struct thread *waker = this_cpu()->current;
+    sched_event_record(SCHED_EV_WAKE, this_cpu()->id, waker ? waker->tid : 0, t->tid, 0);
+    sched_make_runnable(t, ENQUEUE_WAKEUP);
+    return true;
+}
+
+/* Preconditions every switch checks, as Chickadee's scheduler does: the
+   scheduler lock is the only lock held, interrupts are off, and we stand on
+   the current thread's own stack. */
+static void assert_switch_invariants(struct cpu *c, struct thread *prev)
+{
+    if (!spin_holding(&sched_lock))
+        panic("sched: switch without the scheduler lock");
+    const char *other = spin_held_other_than(&sched_lock);
+    if (other)
+        panic("sched: thread '%s' blocked or switched while holding spinlock '%s'",
+              prev->name, other);
+    if (c->irq_off_depth != 1 || interrupts_enabled())
+        panic("sched: switch with interrupt-disable depth %d", c->irq_off_depth);
+    uint64_t sp = (uint64_t)__builtin_frame_address(0);
+    uint64_t base = (uint64_t)prev->kstack_base;
+    if (sp < base || sp >= base + prev->kstack_size)
+        panic("sched: thread '%s' is not on its own kernel stack (rsp %lx)", prev->name, sp);
+    if (prev->magic != THREAD_MAGIC)
+        panic("sched: thread control block of '%s' is corrupt", prev->name);
+}
+
+void sched_switch(enum switch_reason reason)
+{
+    struct cpu *c = this_cpu();
+    struct thread *prev = c->current;
+    assert_switch_invariants(c, prev);
+    uint64_t now = clock_ns();
+
+    if (prev->state == THREAD_RUNNING) {
+        /* Preempted or yielding: it stays runnable. */
+        prev->state = THREAD_RUNNABLE;
+        prev->runnable_since = now;
+        if (!prev->is_idle)
+            sched_policy->enqueue(c->id, prev,
+                                  reason == SWITCH_YIELD ? ENQUEUE_YIELD : ENQUEUE_PREEMPT);
+    }
+    c->need_resched = false;
+
+    struct thread *next = sched_policy->pick_next(c->id);
+    if (!next)
+        next = c->idle;
+    if (next == prev) {
+        prev->state = THREAD_RUNNING;   /* nothing better to run: carry on */
+        return;
+    }
+
+    if (reason == SWITCH_PREEMPT)
+        prev->involuntary_switches++;
+    else if (reason != SWITCH_EXIT)
+        prev->voluntary_switches++;
+    next->state = THREAD_RUNNING;
+    next->cpu = c->id;
+    next->times_scheduled++;
+    next->runnable_ns += now - next->runnable_since;
+    next->last_run_ns = now;
+    sched_event_record(SCHED_EV_SWITCH, c->id, prev->tid, next->tid, reason);
+
+    c->current = next;
+    context_prepare_switch(c, next);
+    /* Whether interrupts were on before sched_lock was taken belongs to
+       this thread, not to the CPU: keep it across the switch (xv6's intena). */
+    bool irq_enabled_before = c->irq_enabled_before;
+    context_switch(&prev->kernel_sp, next->kernel_sp);
+    /* Back in prev, maybe on another CPU, with sched_lock held. */
+    this_cpu()->irq_enabled_before = irq_enabled_before;
+}
+
+void sched_block(enum thread_state state, const char *channel, struct spinlock *lock)
+{
+    struct thread *t = this_cpu()->current;
+    ASSERT(state == THREAD_BLOCKED || state == THREAD_SLEEPING);
+    ASSERT(spin_holding(lock));
+    const char *other = spin_held_other_than(lock);
+    if (other)
+        panic("sched: thread '%s' blocked on '%s' while holding spinlock '%s'",
+              t->name, channel, other);
+    if (lock != &sched_lock) {
+        /* Take sched_lock before letting go of lock: a waker needs lock to
+           find us and then sched_lock to wake us, so it cannot slip in
+           between and be lost. */
+        spin_lock(&sched_lock);
+        spin_unlock(lock);
+    }
+    t->state = state;
+    t->wait_channel = channel;
+    sched_switch(SWITCH_BLOCK);
+    if (lock != &sched_lock) {
+        spin_unlock(&sched_lock);
+        spin_lock(lock);
+    }
+}
+
+void sched_tick(void)
+{
+    struct cpu *c = this_cpu();
+    struct thread *t = c->current;
+    if (!t)
+        return;                 /* before the first thread exists */
+    spin_lock(&sched_lock);
+    if (c->id == 0)
+        sleepq_wake_expired(timer_ticks());
+    if (t->is_idle) {
+        c->idle_ticks++;
+    } else {
+        t->ticks_run++;
+        if (sched_policy->tick(c->id, t))
+            c->need_resched = true;
+    }
+    spin_unlock(&sched_lock);
+}
+
+void sched_preempt_if_needed(void)
+{
+    struct cpu *c = this_cpu();
+    /* An interrupt can only arrive with interrupts on, so no spinlock is
+       held here; the check is for the record (and for callers other than
+       the interrupt exit). */
+    if (!c->need_resched || !c->current || c->spinlocks_held != 0)
+        return;
+    spin_lock(&sched_lock);
+    sched_switch(SWITCH_PREEMPT);
+    spin_unlock(&sched_lock);
+}
+
+void sched_idle_loop(void)
+{
+    for (;;) {
+        thread_reap();
+        cli();
+        if (this_cpu()->need_resched) {
+            sti();
+            spin_lock(&sched_lock);
+            sched_switch(SWITCH_YIELD);
+            spin_unlock(&sched_lock);
+        } else {
+            /* sti takes effect after the next instruction, so no interrupt
+               can slip in between the check and the hlt (Intel SDM vol. 2B, STI). */
+            __asm__ volatile("sti; hlt" ::: "memory");
+        }
+    }
+}

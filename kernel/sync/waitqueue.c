@@ -1,0 +1,56 @@
+/* Wait queues. A waiter puts itself on the list under the owner's lock and
+   blocks through sched_block, which lets go of that lock only once the
+   scheduler lock is held, so a wake-up can never fall between the two. */
+#include "kernel/sync/waitqueue.h"
+#include "kernel/sched/sched.h"
+#include "kernel/thread.h"
+#include "kernel/panic.h"
+
+void waitqueue_init(struct wait_queue *wq)
+{
+    list_init(&wq->waiters);
+}
+
+void waitqueue_wait(struct wait_queue *wq, struct spinlock *lock, const char *channel)
+{
+    ASSERT(spin_holding(lock));
+    struct thread *t = thread_current();
+    list_push_back(&wq->waiters, &t->wait_node);
+    sched_block(THREAD_BLOCKED, channel, lock);
+    /* A waker removed us from the list before waking us. */
+    ASSERT(!list_node_linked(&t->wait_node));
+}
+
+/* Wakes t, which the caller has just taken off a wait queue. */
+static void wake(struct thread *t)
+{
+    spin_lock(&sched_lock);
+    sched_wake_locked(t);
+    spin_unlock(&sched_lock);
+}
+
+struct thread *waitqueue_wake_one(struct wait_queue *wq)
+{
+    struct thread *best = 0;
+    list_for_each(n, &wq->waiters) {
+        struct thread *t = list_entry(n, struct thread, wait_node);
+        if (!best || t->priority > best->priority)
+            best = t;
+    }
+    if (!best)
+        return 0;
+    list_remove(&best->wait_node);
+    wake(best);
+    return best;
+}
+
+int waitqueue_wake_all(struct wait_queue *wq)
+{
+    int n = 0;
+    struct list_node *node;
+    while ((node = list_pop_front(&wq->waiters))) {
+        wake(list_entry(node, struct thread, wait_node));
+        n++;
+    }
+    return n;
+}

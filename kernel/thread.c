@@ -1,0 +1,398 @@
+/* Kernel threads: creating a TCB and its kernel stack, exit and join, yield,
+   sleep, priorities, and the thread tables. Scheduling itself is in sched/. */
+#include "kernel/thread.h"
+#include "kernel/process.h"
+#include "kernel/sched/sched.h"
+#include "kernel/sched/policy.h"
+#include "kernel/sched/sleepq.h"
+#include "kernel/mm/kheap.h"
+#include "kernel/mm/vmap.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/time.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+#include "lib/format.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/context.h"
+
+/* Every thread, and a hash table from tid to thread; both under sched_lock. */
+static struct list all_threads = LIST_INIT(all_threads);
+#define TID_BUCKETS 256
+static struct list tid_table[TID_BUCKETS];
+static int next_tid = 1;
+static int nthreads;
+
+/* Exited threads whose kernel stacks are still to be freed: a thread
+   cannot free the stack it stands on, so someone else does it later. */
+static struct list reap_list = LIST_INIT(reap_list);
+
+/* The boot thread runs on the boot stack (boot.S), which has no guard page. */
+extern char boot_stack[], boot_stack_top[];
+static struct thread boot_thread;
+
+const char *thread_state_name(enum thread_state s)
+{
+    switch (s) {
+    case THREAD_RUNNABLE: return "runnable";
+    case THREAD_RUNNING: return "running";
+    case THREAD_BLOCKED: return "blocked";
+    case THREAD_SLEEPING: return "sleeping";
+    case THREAD_ZOMBIE: return "zombie";
+    }
+    return "?";
+}
+
+struct thread *thread_current(void)
+{
+    return this_cpu()->current;
+}
+
+/* The thread with this tid, or NULL. sched_lock held. */
+static struct thread *find_thread(int tid)
+{
+    list_for_each(n, &tid_table[tid % TID_BUCKETS]) {
+        struct thread *t = list_entry(n, struct thread, tid_node);
+        if (t->tid == tid)
+            return t;
+    }
+    return 0;
+}
+
+/* Fills in a new TCB and enters it in the tables. sched_lock held. */
+static void register_thread(struct thread *t, const char *name, struct process *p)
+{
+    t->magic = THREAD_MAGIC;
+    t->tid = next_tid++;
+    strlcpy(t->name, name, sizeof t->name);
+    t->process = p;
+    t->priority = PRIORITY_DEFAULT;
+    list_node_init(&t->run_node);
+    list_node_init(&t->wait_node);
+    list_node_init(&t->sleep_node);
+    list_init(&t->held_mutexes);
+    list_push_back(&all_threads, &t->all_node);
+    list_push_back(&tid_table[t->tid % TID_BUCKETS], &t->tid_node);
+    list_push_back(&p->threads, &t->process_node);
+    p->nthreads++;
+    nthreads++;
+}
+
+/* Takes a thread out of the tables. sched_lock held. */
+static void unregister_thread(struct thread *t)
+{
+    list_remove(&t->all_node);
+    list_remove(&t->tid_node);
+    list_remove(&t->process_node);
+    t->process->nthreads--;
+    nthreads--;
+}
+
+/* Where every new thread begins, on its own stack, with sched_lock held
+   by the switch that brought it here (sched_switch). */
+static void thread_start(struct thread *t)
+{
+    /* The new thread owns the CPU now: it releases the lock the previous
+       thread took, with interrupts on once it is released. */
+    this_cpu()->irq_enabled_before = true;
+    spin_unlock(&sched_lock);
+    thread_exit(t->fn(t->arg));
+}
+
+/* Allocates a TCB and a guarded kernel stack; NULL when out of memory. */
+static struct thread *thread_alloc(thread_fn fn, void *arg)
+{
+    struct thread *t = kzalloc(sizeof *t);
+    if (!t)
+        return 0;
+    t->kstack_base = vmap_alloc(KSTACK_PAGES);
+    if (!t->kstack_base) {
+        kfree(t);
+        return 0;
+    }
+    t->kstack_size = KSTACK_SIZE;
+    t->fn = fn;
+    t->arg = arg;
+    t->kernel_sp = context_init_stack((uint64_t)t->kstack_base + t->kstack_size, thread_start, t);
+    return t;
+}
+
+int thread_create(const char *name, thread_fn fn, void *arg)
+{
+    if (!fn || !name)
+        return -EINVAL;
+    thread_reap();
+    struct thread *t = thread_alloc(fn, arg);
+    if (!t)
+        return -ENOMEM;
+    struct thread *parent = thread_current();
+    spin_lock(&sched_lock);
+    register_thread(t, name, parent ? parent->process : &kernel_process);
+    if (parent)
+        t->priority = parent->priority;
+    if (sched_policy->thread_init)
+        sched_policy->thread_init(t, parent);
+    int tid = t->tid;
+    sched_make_runnable(t, ENQUEUE_NEW);
+    spin_unlock(&sched_lock);
+    return tid;
+}
+
+/* Frees a thread's kernel stack and, if nobody will join it, its TCB.
+   Must not hold sched_lock: freeing memory may take other locks. */
+static void free_stack(struct thread *t)
+{
+    if (t->kstack_base && t != &boot_thread) {
+        vmap_free(t->kstack_base, KSTACK_PAGES);
+        t->kstack_base = 0;
+    }
+}
+
+void thread_reap(void)
+{
+    for (;;) {
+        spin_lock(&sched_lock);
+        struct list_node *n = list_pop_front(&reap_list);
+        spin_unlock(&sched_lock);
+        if (!n)
+            return;
+        struct thread *t = list_entry(n, struct thread, wait_node);
+        /* Being in reap_list means it was detached: free the whole thread.
+           (It went on the list with sched_lock held, while it was still
+           running; taking sched_lock above proves it has left the CPU.) */
+        free_stack(t);
+        t->magic = 0;
+        kfree(t);
+    }
+}
+
+void thread_exit(long value)
+{
+    struct thread *t = thread_current();
+    ASSERT(!t->is_idle);
+    thread_reap();
+    spin_lock(&sched_lock);
+    t->exit_value = value;
+    t->state = THREAD_ZOMBIE;
+    if (t->detached) {
+        unregister_thread(t);
+        list_push_back(&reap_list, &t->wait_node);
+    } else if (t->joiner) {
+        sched_wake_locked(t->joiner);
+    }
+    sched_switch(SWITCH_EXIT);
+    panic("thread_exit: zombie '%s' ran again", t->name);
+}
+
+int thread_join(int tid, long *value)
+{
+    struct thread *self = thread_current();
+    if (tid == self->tid)
+        return -EDEADLK;
+    spin_lock(&sched_lock);
+    struct thread *t = find_thread(tid);
+    if (!t) {
+        spin_unlock(&sched_lock);
+        return -ESRCH;
+    }
+    if (t->joiner || t->detached) {
+        spin_unlock(&sched_lock);
+        return -EINVAL;
+    }
+    t->joiner = self;
+    while (t->state != THREAD_ZOMBIE)
+        sched_block(THREAD_BLOCKED, "join", &sched_lock);
+    /* t is a zombie and, since we hold sched_lock, off its CPU for good. */
+    if (value)
+        *value = t->exit_value;
+    unregister_thread(t);
+    spin_unlock(&sched_lock);
+    free_stack(t);
+    t->magic = 0;
+    kfree(t);
+    return 0;
+}
+
+int thread_detach(int tid)
+{
+    spin_lock(&sched_lock);
+    struct thread *t = find_thread(tid);
+    int err = 0;
+    if (!t)
+        err = -ESRCH;
+    else if (t->joiner || t->detached)
+        err = -EINVAL;
+    else if (t->state == THREAD_ZOMBIE) {
+        /* Already exited: nobody will join, so it can go now. */
+        unregister_thread(t);
+        list_push_back(&reap_list, &t->wait_node);
+    } else
+        t->detached = true;
+    spin_unlock(&sched_lock);
+    thread_reap();
+    return err;
+}
+
+void thread_yield(void)
+{
+    spin_lock(&sched_lock);
+    sched_switch(SWITCH_YIELD);
+    spin_unlock(&sched_lock);
+}
+
+void thread_sleep_ticks(int64_t ticks)
+{
+    if (ticks <= 0)
+        return;
+    struct thread *t = thread_current();
+    spin_lock(&sched_lock);
+    sleepq_add(t, timer_ticks() + (uint64_t)ticks);
+    sched_block(THREAD_SLEEPING, "sleep", &sched_lock);
+    spin_unlock(&sched_lock);
+}
+
+void thread_sleep_ms(int64_t ms)
+{
+    if (ms <= 0)
+        return;
+    /* Round up: sleeping at least ms milliseconds. */
+    thread_sleep_ticks((ms * timer_hz() + 999) / 1000);
+}
+
+int thread_set_priority(int tid, int priority)
+{
+    if (priority < PRIORITY_MIN || priority > PRIORITY_MAX)
+        return -EINVAL;
+    spin_lock(&sched_lock);
+    struct thread *t = tid ? find_thread(tid) : thread_current();
+    if (!t || t->state == THREAD_ZOMBIE) {
+        spin_unlock(&sched_lock);
+        return -ESRCH;
+    }
+    int old = t->priority;
+    t->priority = priority;
+    if (sched_policy->priority_changed)
+        sched_policy->priority_changed(t->cpu, t, old);
+    spin_unlock(&sched_lock);
+    /* A policy may have asked to preempt us (we lowered ourselves). */
+    thread_preempt_point();
+    return old;
+}
+
+int thread_get_priority(int tid)
+{
+    spin_lock(&sched_lock);
+    struct thread *t = tid ? find_thread(tid) : thread_current();
+    int p = t ? t->priority : -ESRCH;
+    spin_unlock(&sched_lock);
+    return p;
+}
+
+void thread_preempt_point(void)
+{
+    cpu_irq_push();
+    bool want = this_cpu()->need_resched;
+    cpu_irq_pop();
+    if (want) {
+        spin_lock(&sched_lock);
+        sched_switch(SWITCH_PREEMPT);
+        spin_unlock(&sched_lock);
+    }
+}
+
+int thread_snapshot(int tid, struct thread *out)
+{
+    spin_lock(&sched_lock);
+    struct thread *t = find_thread(tid);
+    if (t)
+        *out = *t;
+    spin_unlock(&sched_lock);
+    return t ? 0 : -ESRCH;
+}
+
+int thread_count(void)
+{
+    return __atomic_load_n(&nthreads, __ATOMIC_RELAXED);
+}
+
+void thread_dump(void)
+{
+    spin_lock(&sched_lock);
+    printk("\n%5s %4s %-16s %-9s %3s %4s %8s %s\n", "TID", "PID", "NAME", "STATE", "CPU",
+           "PRI", "TICKS", "WAITING ON");
+    list_for_each(n, &all_threads) {
+        struct thread *t = list_entry(n, struct thread, all_node);
+        printk("%5d %4d %-16s %-9s %3d %4d %8lu %s\n", t->tid, t->process->pid, t->name,
+               thread_state_name(t->state), t->cpu, t->priority, t->ticks_run,
+               t->wait_channel ? t->wait_channel : "-");
+    }
+    for (int i = 0; i < ncpus; i++) {
+        struct thread *idle = cpus[i].idle;
+        if (idle)
+            printk("%5s %4d %-16s %-9s %3d %4s %8lu idle ticks\n", "-", 0, idle->name,
+                   thread_state_name(idle->state), i, "-", cpus[i].idle_ticks);
+    }
+    spin_unlock(&sched_lock);
+}
+
+struct thread *thread_stack_overflowed(uint64_t addr)
+{
+    struct thread *t = this_cpu()->current;
+    if (!t || t == &boot_thread)
+        return 0;                       /* the boot stack has no guard page */
+    uint64_t base = (uint64_t)t->kstack_base;
+    return addr >= base - 4096 && addr < base + 64 ? t : 0;
+}
+
+/* The idle thread of a CPU runs sched_idle_loop (sched/core.c). */
+static void idle_start(struct thread *t)
+{
+    (void)t;
+    this_cpu()->irq_enabled_before = true;
+    spin_unlock(&sched_lock);
+    sched_idle_loop();
+}
+
+struct thread *thread_create_idle(int cpu)
+{
+    struct thread *t = kzalloc(sizeof *t);
+    if (!t || !(t->kstack_base = vmap_alloc(KSTACK_PAGES)))
+        panic("thread: no memory for the idle thread of CPU %d", cpu);
+    t->kstack_size = KSTACK_SIZE;
+    t->magic = THREAD_MAGIC;
+    t->tid = 0;                         /* idle threads are not in the tables */
+    sformat(t->name, sizeof t->name, "idle%d", cpu);
+    t->process = &kernel_process;
+    t->is_idle = true;
+    t->cpu = cpu;
+    t->state = THREAD_RUNNABLE;
+    t->priority = PRIORITY_MIN;
+    list_node_init(&t->run_node);
+    list_node_init(&t->wait_node);
+    list_node_init(&t->sleep_node);
+    list_init(&t->held_mutexes);
+    t->kernel_sp = context_init_stack((uint64_t)t->kstack_base + t->kstack_size, idle_start, t);
+    return t;
+}
+
+void thread_init(void)
+{
+    for (int i = 0; i < TID_BUCKETS; i++)
+        list_init(&tid_table[i]);
+    struct cpu *c = this_cpu();
+    struct thread *t = &boot_thread;
+    spin_lock(&sched_lock);
+    register_thread(t, "main", &kernel_process);
+    t->kstack_base = boot_stack;
+    t->kstack_size = (uint64_t)(boot_stack_top - boot_stack);
+    t->state = THREAD_RUNNING;
+    t->cpu = c->id;
+    t->last_run_ns = clock_ns();
+    t->times_scheduled = 1;
+    if (sched_policy->thread_init)
+        sched_policy->thread_init(t, 0);
+    c->current = t;
+    spin_unlock(&sched_lock);
+    c->idle = thread_create_idle(c->id);
+    context_prepare_switch(c, t);
+}

@@ -1,0 +1,155 @@
+/* The thread control block (TCB) and the kernel-thread API: create, exit,
+   join, yield, sleep, priority. One TCB per thread; the PCB is in process.h. */
+#ifndef KERNEL_THREAD_H
+#define KERNEL_THREAD_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include "lib/list.h"
+
+struct process;
+struct wait_queue;
+
+/* Every state a thread can be in; docs/threads.md draws the transitions. */
+enum thread_state {
+    THREAD_RUNNABLE,    /* ready, in a run queue, waiting for a CPU */
+    THREAD_RUNNING,     /* on a CPU now */
+    THREAD_BLOCKED,     /* waiting on a wait queue (lock, semaphore, join...) */
+    THREAD_SLEEPING,    /* waiting for a tick (thread_sleep) */
+    THREAD_ZOMBIE,      /* exited; keeps its exit value until joined */
+};
+
+#define THREAD_NAME_MAX   24
+#define THREAD_MAGIC      0x5350494eu   /* "SPIN": a TCB not overwritten */
+#define KSTACK_PAGES      4             /* 16 KiB kernel stack per thread */
+#define KSTACK_SIZE       (KSTACK_PAGES * 4096)
+
+#define PRIORITY_MIN      0
+#define PRIORITY_DEFAULT  31
+#define PRIORITY_MAX      63
+
+/* The function a thread runs; its return value is the thread's exit value. */
+typedef long (*thread_fn)(void *arg);
+
+/* Why a thread left the CPU: the reason in scheduler events and traces. */
+enum switch_reason {
+    SWITCH_PREEMPT,     /* its time slice ran out, or a better thread woke */
+    SWITCH_YIELD,       /* thread_yield */
+    SWITCH_BLOCK,       /* blocked or went to sleep */
+    SWITCH_EXIT,        /* thread_exit */
+};
+
+struct thread {
+    uint64_t kernel_sp;         /* saved %rsp while not running (switch.S) */
+    uint32_t magic;             /* THREAD_MAGIC */
+    int tid;                    /* unique, never reused */
+    char name[THREAD_NAME_MAX];
+    struct process *process;    /* the PCB: address space, pid */
+    enum thread_state state;
+
+    /* The kernel stack: kstack_size bytes at kstack_base, an unmapped guard
+       page just below (mm/vmap.c). Each thread runs kernel code on it. */
+    void *kstack_base;
+    uint64_t kstack_size;
+
+    /* Scheduling. The policy (kernel/sched/) owns run_node and policy_data. */
+    int priority;               /* PRIORITY_MIN .. PRIORITY_MAX, higher runs first */
+    int time_slice;             /* ticks left in this slice (policies that use one) */
+    int cpu;                    /* CPU it runs on, or last ran on */
+    struct list_node run_node;  /* in a policy's run queue */
+    uint64_t policy_data[8];    /* private to the policy (MLFQ's recent_cpu, ...) */
+    bool is_idle;               /* a CPU's idle thread: never in a run queue */
+
+    /* Waiting. */
+    const char *wait_channel;   /* what it waits for (a lock's name, "sleep", "join") */
+    struct list_node wait_node; /* in a wait_queue (or, once exited, the reap list) */
+    struct list_node sleep_node;    /* in the sleep queue */
+    uint64_t wake_tick;         /* THREAD_SLEEPING: the tick to wake on */
+
+    /* Exit and join. */
+    long exit_value;
+    struct thread *joiner;      /* the thread waiting in thread_join, if any */
+    bool detached;              /* nobody will join: free everything at exit */
+
+    /* Statistics, for the thread dump, tests and benchmarks. */
+    uint64_t ticks_run;         /* timer ticks while RUNNING */
+    uint64_t times_scheduled;   /* switches to this thread */
+    uint64_t voluntary_switches;    /* left the CPU by yield, block or sleep */
+    uint64_t involuntary_switches;  /* preempted */
+    uint64_t runnable_ns;       /* total time spent RUNNABLE */
+    uint64_t runnable_since;    /* clock_ns() when it last became RUNNABLE */
+    uint64_t last_run_ns;       /* clock_ns() when it last got a CPU */
+
+    thread_fn fn;               /* what it runs, and the argument */
+    void *arg;
+
+    struct list_node all_node;      /* in the list of every thread */
+    struct list_node tid_node;      /* in the tid hash table */
+    struct list_node process_node;  /* in its process's thread list */
+    struct list held_mutexes;       /* mutexes it holds (sync/mutex.c) */
+};
+
+/* Creates a kernel thread running fn(arg) and makes it runnable. Returns
+   its tid (> 0), -EINVAL for a NULL fn, or -ENOMEM. */
+int thread_create(const char *name, thread_fn fn, void *arg);
+
+/* Ends the calling thread with value (returned to thread_join). */
+__attribute__((noreturn)) void thread_exit(long value);
+
+/* Waits for thread tid to exit; stores its exit value in *value (if not
+   NULL) and frees it. Returns 0, -ESRCH (no such thread, or it was already
+   joined), -EDEADLK (tid is the caller) or -EINVAL (another thread is
+   already joining it, or it is detached). Must not hold a spinlock. */
+int thread_join(int tid, long *value);
+
+/* Frees tid by itself when it exits; it cannot be joined afterwards. */
+int thread_detach(int tid);
+
+/* Gives up the CPU; the caller stays runnable. */
+void thread_yield(void);
+
+/* Sleeps for ticks timer ticks (or ms milliseconds) without using the CPU.
+   Zero or negative durations return at once. */
+void thread_sleep_ticks(int64_t ticks);
+void thread_sleep_ms(int64_t ms);
+
+/* The calling thread. */
+struct thread *thread_current(void);
+
+/* Sets/gets a thread's priority (tid 0 = the caller). Returns the old
+   priority / the priority, -ESRCH for no such thread, -EINVAL out of range. */
+int thread_set_priority(int tid, int priority);
+int thread_get_priority(int tid);
+
+/* Fills *out with a snapshot of thread tid's TCB; 0 or -ESRCH. */
+int thread_snapshot(int tid, struct thread *out);
+
+/* Prints every thread (tid, pid, name, state, CPU, ticks, wait channel):
+   the Ctrl-P dump. Safe from interrupt context. */
+void thread_dump(void);
+
+/* Number of threads that exist (not yet freed). */
+int thread_count(void);
+
+/* Name of a state, for dumps and traces. */
+const char *thread_state_name(enum thread_state s);
+
+/* Switches now if a preemption is pending on this CPU (a policy asked for
+   one outside an interrupt, e.g. after a priority change). No spinlock held. */
+void thread_preempt_point(void);
+
+/* Frees the stacks and TCBs of exited detached threads. No spinlock held. */
+void thread_reap(void);
+
+/* Creates (but does not queue) the idle thread of a CPU. */
+struct thread *thread_create_idle(int cpu);
+
+/* If addr lies in the guard page below the running thread's kernel stack
+   (or just past its bottom), returns that thread: its stack overflowed. */
+struct thread *thread_stack_overflowed(uint64_t addr);
+
+/* Boot: turns the code running kmain into the first thread ("main") of the
+   kernel process on CPU 0, and creates the idle thread. */
+void thread_init(void);
+
+#endif
