@@ -1,0 +1,75 @@
+/* The system-call ABI shared by the kernel and user programs: call numbers,
+   the structures passed across, and the calling convention. One source of truth. */
+#ifndef LIB_ABI_H
+#define LIB_ABI_H
+
+#include <stdint.h>
+
+/*
+ * Calling convention (as Linux x86-64): `syscall` with the number in %rax
+ * and arguments in %rdi, %rsi, %rdx, %r10, %r8, %r9; the result comes back
+ * in %rax; %rcx and %r11 are clobbered (the CPU uses them), every other
+ * register is preserved. Errors are returned as negative numbers from
+ * lib/errno.h (-EFAULT, -EINVAL, ...). Every pointer argument is checked:
+ * a bad one gives -EFAULT, never a crash.
+ */
+#define SYS_exit            0   /* (int status): ends the whole process, every thread */
+#define SYS_write           1   /* (int fd, const void *buf, uint64_t len) -> bytes written; fd 1 or 2: console */
+#define SYS_read            2   /* (int fd, void *buf, uint64_t len) -> bytes read (>= 1; waits for the first); fd 0: console */
+#define SYS_getpid          3   /* () -> pid */
+#define SYS_gettid          4   /* () -> tid */
+#define SYS_spawn           5   /* (const char *name, const char *const *argv) -> pid of a new child running
+                                   program `name` with argv (NULL-terminated, argv[0] is the name by convention) */
+#define SYS_wait            6   /* (int pid, int *status) -> pid of the child that ended (pid -1: any child);
+                                   *status gets its exit status; -ECHILD if there is none */
+#define SYS_thread_create   7   /* (uint64_t entry, uint64_t arg, uint64_t stack_top) -> tid of a new thread
+                                   of this process starting at entry(arg) with %rsp = stack_top - 8 */
+#define SYS_thread_exit     8   /* (long value): ends the calling thread only */
+#define SYS_thread_join     9   /* (int tid, long *value) -> 0; -ESRCH, -EDEADLK (self), -EINVAL */
+#define SYS_yield          10   /* () -> 0 */
+#define SYS_sleep          11   /* (int64_t ns) -> 0; ns <= 0 returns at once */
+#define SYS_clock          12   /* () -> nanoseconds since boot, monotonic */
+#define SYS_futex_wait     13   /* (uint32_t *addr, uint32_t expected, int64_t timeout_ns) -> 0 when woken,
+                                   -EAGAIN if *addr != expected, -ETIMEDOUT; timeout_ns < 0: no timeout */
+#define SYS_futex_wake     14   /* (uint32_t *addr, int count) -> number of threads woken (at most count) */
+#define SYS_mmap           15   /* (uint64_t len, int prot) -> address of len bytes (rounded up to pages) of
+                                   zeroed anonymous memory; prot PROT_NONE reserves without mapping */
+#define SYS_munmap         16   /* (uint64_t addr, uint64_t len) -> 0; pages must come from mmap */
+#define SYS_getcpu         17   /* () -> the CPU the caller runs on */
+#define SYS_thread_list    18   /* (struct thread_info *buf, int max) -> threads in the system
+                                   (fills min(that, max) entries) */
+#define SYS_poweroff       19   /* (int status): powers the machine off (the shell's halt) */
+#define SYS_COUNT          20
+
+#define PROT_NONE   0
+#define PROT_READ   1
+#define PROT_WRITE  2
+#define PROT_EXEC   4
+
+#define ABI_NAME_MAX 24
+
+/* One thread, as SYS_thread_list reports it (for ps). */
+struct thread_info {
+    int32_t tid;
+    int32_t pid;
+    char name[ABI_NAME_MAX];    /* the thread's name (a process's main thread: the program) */
+    int32_t state;              /* 0 runnable, 1 running, 2 blocked, 3 sleeping, 4 zombie */
+    int32_t cpu;
+    int32_t priority;
+    int32_t pad;
+    uint64_t ticks;             /* timer ticks it has run */
+    char wait[ABI_NAME_MAX];    /* what it waits on, or "" */
+};
+
+/* Exit status of a process killed by a CPU exception: 128 + the signal a
+   Unix kernel would send (SIGILL 4, SIGFPE 8, SIGSEGV 11), as shells show it. */
+#define EXIT_KILLED_ILL   (128 + 4)
+#define EXIT_KILLED_FPE   (128 + 8)
+#define EXIT_KILLED_SEGV  (128 + 11)
+
+/* User address space (x86-64 lower half). */
+#define USER_CODE_BASE  0x400000ull          /* programs are linked here */
+#define USER_STACK_TOP  0x7ffffffff000ull    /* the main thread's stack grows down from here */
+#define USER_STACK_SIZE (256 * 1024ull)      /* the main thread's stack, with a guard page below */
+
+#endif
