@@ -39,7 +39,8 @@
 #define SYS_thread_list    18   /* (struct thread_info *buf, int max) -> threads in the system
                                    (fills min(that, max) entries) */
 #define SYS_poweroff       19   /* (int status): powers the machine off (the shell's halt) */
-#define SYS_COUNT          20
+#define SYS_sysinfo        20   /* (struct sys_info *info) -> 0: free memory and counts, for leak tests */
+#define SYS_COUNT          21
 
 #define PROT_NONE   0
 #define PROT_READ   1
@@ -59,6 +60,14 @@ struct thread_info {
     int32_t pad;
     uint64_t ticks;             /* timer ticks it has run */
     char wait[ABI_NAME_MAX];    /* what it waits on, or "" */
+};
+
+/* What SYS_sysinfo reports. */
+struct sys_info {
+    uint64_t free_frames;       /* 4 KiB physical frames free now */
+    uint64_t total_frames;
+    int32_t threads;            /* threads that exist (not yet freed) */
+    int32_t processes;
 };
 
 /* Exit status of a process killed by a CPU exception: 128 + the signal a
