@@ -47,7 +47,7 @@
 #define PROT_WRITE  2
 #define PROT_EXEC   4
 
-#define ABI_NAME_MAX 24
+#define ABI_NAME_MAX 32
 
 /* One thread, as SYS_thread_list reports it (for ps). */
 struct thread_info {

@@ -8,6 +8,7 @@
 #define ESRCH    3      /* no such thread or process */
 #define EINTR    4      /* interrupted */
 #define EIO      5      /* I/O error */
+#define EBADF    9      /* bad file descriptor */
 #define E2BIG    7      /* argument list too long */
 #define ENOEXEC  8      /* not a valid executable */
 #define ECHILD  10      /* no child to wait for */

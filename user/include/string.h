@@ -3,4 +3,9 @@
 #ifndef USER_STRING_H
 #define USER_STRING_H
 #include "lib/string.h"
+
+/* The text of an error number of lib/errno.h ("out of memory"); err may be
+   given negated, as system calls return it (-ENOMEM). */
+const char *strerror(int err);
+
 #endif
