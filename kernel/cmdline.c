@@ -8,7 +8,7 @@
 struct boot_params boot_params = {
     .sched = "rr",
     .hz = 100,
-    .quantum = 10,
+    .quantum = 1,                       /* one tick, as xv6: 10 ms at hz=100 */
 };
 
 enum param_type { PARAM_INT, PARAM_STRING, PARAM_CHOICE };

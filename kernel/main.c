@@ -8,6 +8,9 @@
 #include "kernel/ktest.h"
 #include "kernel/version.h"
 #include "kernel/monitor.h"
+#include "kernel/programs.h"
+#include "arch/x86_64/usermode.h"
+#include "arch/x86_64/fpu.h"
 #include "kernel/console.h"
 #include "kernel/process.h"
 #include "kernel/thread.h"
@@ -29,6 +32,24 @@ static const char *loader_cmdline(const struct multiboot_info *mbi)
     return phys_to_virt(mbi->cmdline);
 }
 
+/* Starts user space: the program init (pid 1) with the words after "--"
+   as its arguments, and powers off if init ever ends. */
+static __attribute__((noreturn)) void run_init(void)
+{
+    char *argv[CMDLINE_MAX_ARGS + 2];
+    int argc = 0;
+    argv[argc++] = "init";
+    for (int i = 0; i < boot_params.prog_argc; i++)
+        argv[argc++] = boot_params.prog_argv[i];
+    int pid = process_spawn("init", argc, argv, &kernel_process);
+    if (pid < 0)
+        panic("kmain: cannot start init: error %d", pid);
+    int status = 0;
+    process_wait(pid, &status);
+    printk("kmain: init ended with status %d\n", status);
+    power_off(status > 123 ? 123 : status);
+}
+
 void kmain(uint32_t magic, uint32_t mbi_phys)
 {
     cpu_init_percpu(0, 0);
@@ -40,9 +61,12 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     if (cmdline_parse(loader_cmdline(mbi)) < 0 || sched_select_policy(boot_params.sched) < 0)
         power_off(POWEROFF_USAGE);
 
-    /* CPU tables first, so that any fault from here on is a clear panic. */
+    /* CPU tables first, so that any fault from here on is a clear panic;
+       then the user-mode entry points (syscall MSRs, SSE for user code). */
     gdt_init_cpu(this_cpu());
     idt_init();
+    syscall_init_cpu();
+    fpu_init_cpu();
 
     /* Memory: frames, then page tables (which need frames), then the heap. */
     pmm_init(mbi);
@@ -64,5 +88,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 
     if (boot_params.test)
         ktest_run(boot_params.test);
-    monitor_run();
+    if (program_find("init"))
+        run_init();
+    monitor_run();                      /* a kernel built without user programs */
 }

@@ -11,10 +11,14 @@
 #include "kernel/printk.h"
 #include "kernel/time.h"
 #include "lib/errno.h"
+#include "lib/abi.h"
 #include "lib/string.h"
 #include "lib/format.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/context.h"
+#include "arch/x86_64/fpu.h"
+#include "arch/x86_64/usermode.h"
+#include "arch/x86_64/x86.h"
 
 /* Every thread, and a hash table from tid to thread; both under sched_lock. */
 static struct list all_threads = LIST_INIT(all_threads);
@@ -99,6 +103,18 @@ static void thread_start(struct thread *t)
     thread_exit(t->fn(t->arg));
 }
 
+/* Frees a thread's kernel stack and, if nobody will join it, its TCB.
+   Must not hold sched_lock: freeing memory may take other locks. */
+static void free_stack(struct thread *t)
+{
+    if (t->kstack_base && t != &boot_thread) {
+        vmap_free(t->kstack_base, KSTACK_PAGES);
+        t->kstack_base = 0;
+    }
+    kfree(t->fpu_state);
+    t->fpu_state = 0;
+}
+
 /* Allocates a TCB and a guarded kernel stack; NULL when out of memory. */
 static struct thread *thread_alloc(thread_fn fn, void *arg)
 {
@@ -117,17 +133,33 @@ static struct thread *thread_alloc(thread_fn fn, void *arg)
     return t;
 }
 
-int thread_create(const char *name, thread_fn fn, void *arg)
+/* Allocates, registers in p and makes runnable a new thread running fn(arg);
+   before it becomes runnable, setup(t) (if not NULL) may fill in fields.
+   Returns its tid or a negative error. */
+static int thread_spawn(struct process *p, const char *name, thread_fn fn, void *arg,
+                        void (*setup)(struct thread *t, void *ctx), void *ctx)
 {
-    if (!fn || !name)
-        return -EINVAL;
     thread_reap();
     struct thread *t = thread_alloc(fn, arg);
     if (!t)
         return -ENOMEM;
+    if (p != &kernel_process) {
+        /* A user thread: it gets its own FPU/SSE registers. */
+        t->fpu_state = kmalloc(FPU_STATE_SIZE);
+        if (!t->fpu_state) {
+            free_stack(t);
+            kfree(t);
+            return -ENOMEM;
+        }
+        fpu_init_state(t->fpu_state);
+    }
+    if (setup)
+        setup(t, ctx);
     struct thread *parent = thread_current();
     spin_lock(&sched_lock);
-    register_thread(t, name, parent ? parent->process : &kernel_process);
+    register_thread(t, name, p);
+    if (p != &kernel_process)
+        p->live_threads++;
     if (parent)
         t->priority = parent->priority;
     if (sched_policy->thread_init)
@@ -138,18 +170,53 @@ int thread_create(const char *name, thread_fn fn, void *arg)
     return tid;
 }
 
-/* Frees a thread's kernel stack and, if nobody will join it, its TCB.
-   Must not hold sched_lock: freeing memory may take other locks. */
-static void free_stack(struct thread *t)
+int thread_create(const char *name, thread_fn fn, void *arg)
 {
-    if (t->kstack_base && t != &boot_thread) {
-        vmap_free(t->kstack_base, KSTACK_PAGES);
-        t->kstack_base = 0;
+    if (!fn || !name)
+        return -EINVAL;
+    return thread_spawn(&kernel_process, name, fn, arg, 0, 0);
+}
+
+/* A user thread's first code: it leaves the kernel for good (system calls
+   and interrupts come back in at the top of its kernel stack). */
+static long enter_user_mode(void *arg)
+{
+    (void)arg;
+    struct thread *t = thread_current();
+    usermode_enter(t->user_entry, t->user_arg, t->user_stack);
+}
+
+struct user_start {
+    uint64_t entry, arg, stack;
+};
+
+static void set_user_start(struct thread *t, void *ctx)
+{
+    struct user_start *u = ctx;
+    t->user_entry = u->entry;
+    t->user_arg = u->arg;
+    t->user_stack = u->stack;
+}
+
+int thread_create_user(struct process *p, const char *name, uint64_t entry, uint64_t arg,
+                       uint64_t stack)
+{
+    struct user_start u = { entry, arg, stack };
+    return thread_spawn(p, name, enter_user_mode, 0, set_user_start, &u);
+}
+
+void thread_user_return(void)
+{
+    struct thread *t = thread_current();
+    if (t->kill_pending) {
+        sti();
+        thread_exit(0);
     }
 }
 
 void thread_reap(void)
 {
+    process_reap();
     for (;;) {
         spin_lock(&sched_lock);
         struct list_node *n = list_pop_front(&reap_list);
@@ -171,12 +238,17 @@ void thread_exit(long value)
     struct thread *t = thread_current();
     ASSERT(!t->is_idle);
     thread_reap();
+    struct process *p = t->process;
+    if (p != &kernel_process)
+        process_thread_exiting(t);      /* the last one frees the address space */
     spin_lock(&sched_lock);
     t->exit_value = value;
     t->state = THREAD_ZOMBIE;
     if (t->detached) {
         unregister_thread(t);
         list_push_back(&reap_list, &t->wait_node);
+        if (p != &kernel_process && p->nthreads == 0)
+            process_became_zombie(p);
     } else if (t->joiner) {
         sched_wake_locked(t->joiner);
     }
@@ -186,12 +258,17 @@ void thread_exit(long value)
 
 int thread_join(int tid, long *value)
 {
+    return thread_join_in(&kernel_process, tid, value);
+}
+
+int thread_join_in(struct process *p, int tid, long *value)
+{
     struct thread *self = thread_current();
     if (tid == self->tid)
         return -EDEADLK;
     spin_lock(&sched_lock);
     struct thread *t = find_thread(tid);
-    if (!t) {
+    if (!t || t->process != p) {
         spin_unlock(&sched_lock);
         return -ESRCH;
     }
@@ -200,8 +277,16 @@ int thread_join(int tid, long *value)
         return -EINVAL;
     }
     t->joiner = self;
-    while (t->state != THREAD_ZOMBIE)
+    while (t->state != THREAD_ZOMBIE) {
+        if (self->kill_pending) {
+            t->joiner = 0;
+            spin_unlock(&sched_lock);
+            return -EINTR;
+        }
+        self->interruptible = true;
         sched_block(THREAD_BLOCKED, "join", &sched_lock);
+        self->interruptible = false;
+    }
     /* t is a zombie and, since we hold sched_lock, off its CPU for good. */
     if (value)
         *value = t->exit_value;
@@ -246,8 +331,9 @@ void thread_sleep_ticks(int64_t ticks)
         return;
     struct thread *t = thread_current();
     spin_lock(&sched_lock);
-    sleepq_add(t, timer_ticks() + (uint64_t)ticks);
-    sched_block(THREAD_SLEEPING, "sleep", &sched_lock);
+    t->interruptible = true;            /* a kill cuts a sleep short */
+    sched_block_until(THREAD_SLEEPING, "sleep", &sched_lock, timer_ticks() + (uint64_t)ticks);
+    t->interruptible = false;
     spin_unlock(&sched_lock);
 }
 
@@ -310,6 +396,29 @@ int thread_snapshot(int tid, struct thread *out)
     return t ? 0 : -ESRCH;
 }
 
+int thread_list(struct thread_info *out, int max)
+{
+    int n = 0;
+    spin_lock(&sched_lock);
+    list_for_each(node, &all_threads) {
+        struct thread *t = list_entry(node, struct thread, all_node);
+        if (n < max) {
+            struct thread_info *i = &out[n];
+            i->tid = t->tid;
+            i->pid = t->process->pid;
+            strlcpy(i->name, t->name, sizeof i->name);
+            i->state = (int32_t)t->state;
+            i->cpu = t->cpu;
+            i->priority = t->priority;
+            i->ticks = t->ticks_run;
+            strlcpy(i->wait, t->wait_channel ? t->wait_channel : "", sizeof i->wait);
+        }
+        n++;
+    }
+    spin_unlock(&sched_lock);
+    return n;
+}
+
 int thread_count(void)
 {
     return __atomic_load_n(&nthreads, __ATOMIC_RELAXED);
@@ -333,6 +442,13 @@ void thread_dump(void)
                    thread_state_name(idle->state), i, "-", cpus[i].idle_ticks);
     }
     spin_unlock(&sched_lock);
+}
+
+void thread_discard_zombie(struct thread *t)
+{
+    ASSERT(spin_holding(&sched_lock) && t->state == THREAD_ZOMBIE);
+    unregister_thread(t);
+    list_push_back(&reap_list, &t->wait_node);
 }
 
 struct thread *thread_stack_overflowed(uint64_t addr)
@@ -394,5 +510,5 @@ void thread_init(void)
     c->current = t;
     spin_unlock(&sched_lock);
     c->idle = thread_create_idle(c->id);
-    context_prepare_switch(c, t);
+    context_prepare_switch(c, 0, t);
 }

@@ -19,7 +19,7 @@ enum thread_state {
     THREAD_ZOMBIE,      /* exited; keeps its exit value until joined */
 };
 
-#define THREAD_NAME_MAX   24
+#define THREAD_NAME_MAX   32
 #define THREAD_MAGIC      0x5350494eu   /* "SPIN": a TCB not overwritten */
 #define KSTACK_PAGES      4             /* 16 KiB kernel stack per thread */
 #define KSTACK_SIZE       (KSTACK_PAGES * 4096)
@@ -83,6 +83,16 @@ struct thread {
     thread_fn fn;               /* what it runs, and the argument */
     void *arg;
 
+    /* User threads (of a process other than the kernel's). */
+    void *fpu_state;            /* saved x87/SSE registers (arch/x86_64/fpu.h), or NULL */
+    uint64_t user_entry;        /* where it enters user mode first, */
+    uint64_t user_arg;          /* with this in %rdi, */
+    uint64_t user_stack;        /* and this in %rsp */
+    bool kill_pending;          /* its process is ending: exit at the next chance */
+    bool interruptible;         /* blocked in a wait that a kill may cut short */
+    struct process *futex_process;  /* the futex it waits on: its process ... */
+    uint64_t futex_addr;            /* ... and user address (kernel/futex.c) */
+
     struct list_node all_node;      /* in the list of every thread */
     struct list_node tid_node;      /* in the tid hash table */
     struct list_node process_node;  /* in its process's thread list */
@@ -93,6 +103,16 @@ struct thread {
    its tid (> 0), -EINVAL for a NULL fn, or -ENOMEM. */
 int thread_create(const char *name, thread_fn fn, void *arg);
 
+/* Creates a thread of process p that enters user mode at entry with %rdi =
+   arg and %rsp = stack, and makes it runnable. Returns its tid or -ENOMEM.
+   (The threads of user processes are made by this.) */
+int thread_create_user(struct process *p, const char *name, uint64_t entry, uint64_t arg,
+                       uint64_t stack);
+
+/* Before returning to user mode (after a system call or an interrupt):
+   exits the calling thread if its process is ending. Interrupts off. */
+void thread_user_return(void);
+
 /* Ends the calling thread with value (returned to thread_join). */
 __attribute__((noreturn)) void thread_exit(long value);
 
@@ -101,6 +121,10 @@ __attribute__((noreturn)) void thread_exit(long value);
    joined), -EDEADLK (tid is the caller) or -EINVAL (another thread is
    already joining it, or it is detached). Must not hold a spinlock. */
 int thread_join(int tid, long *value);
+
+/* Like thread_join, but only for threads of process p (-ESRCH otherwise),
+   and cut short with -EINTR if the caller's process is being killed. */
+int thread_join_in(struct process *p, int tid, long *value);
 
 /* Frees tid by itself when it exits; it cannot be joined afterwards. */
 int thread_detach(int tid);
@@ -128,6 +152,11 @@ int thread_snapshot(int tid, struct thread *out);
    the Ctrl-P dump. Safe from interrupt context. */
 void thread_dump(void);
 
+/* Fills up to max entries of out (struct thread_info of lib/abi.h) with
+   every thread; returns how many threads there are. */
+struct thread_info;
+int thread_list(struct thread_info *out, int max);
+
 /* Number of threads that exist (not yet freed). */
 int thread_count(void);
 
@@ -137,6 +166,10 @@ const char *thread_state_name(enum thread_state s);
 /* Switches now if a preemption is pending on this CPU (a policy asked for
    one outside an interrupt, e.g. after a priority change). No spinlock held. */
 void thread_preempt_point(void);
+
+/* Unregisters zombie t, which nobody will join, and queues it to be freed.
+   sched_lock held. */
+void thread_discard_zombie(struct thread *t);
 
 /* Frees the stacks and TCBs of exited detached threads. No spinlock held. */
 void thread_reap(void);

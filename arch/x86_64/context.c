@@ -3,6 +3,7 @@
 #include "arch/x86_64/context.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/x86.h"
+#include "arch/x86_64/fpu.h"
 #include "kernel/thread.h"
 #include "kernel/process.h"
 
@@ -22,8 +23,15 @@ uint64_t context_init_stack(uint64_t stack_top, void (*start)(struct thread *), 
     return (uint64_t)sp;
 }
 
-void context_prepare_switch(struct cpu *c, struct thread *next)
+void context_prepare_switch(struct cpu *c, struct thread *prev, struct thread *next)
 {
+    /* Only user threads have FPU state; the kernel never touches it, so it
+       stays in the registers across kernel threads until a user thread's
+       state is loaded over it. */
+    if (prev && prev->fpu_state)
+        fpu_save(prev->fpu_state);
+    if (next->fpu_state)
+        fpu_restore(next->fpu_state);
     uint64_t top = (uint64_t)next->kstack_base + next->kstack_size;
     c->tss.rsp[0] = top;        /* interrupts from ring 3 land here */
     c->kernel_rsp = top;        /* and so do system calls */

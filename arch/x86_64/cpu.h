@@ -3,11 +3,19 @@
 #ifndef ARCH_X86_64_CPU_H
 #define ARCH_X86_64_CPU_H
 
+#define MAX_CPUS 16
+
+/* Offsets of the fields that assembly uses (syscall_entry.S), checked
+   against the struct in arch/x86_64/cpu.c. */
+#define CPU_SELF        0
+#define CPU_USER_RSP    8
+#define CPU_KERNEL_RSP  16
+#define CPU_CURRENT     24
+
+#ifndef __ASSEMBLER__
 #include <stdint.h>
 #include <stdbool.h>
 #include "arch/x86_64/tss.h"
-
-#define MAX_CPUS 16
 
 struct thread;
 struct spinlock;
@@ -36,11 +44,6 @@ struct cpu {
     uint64_t gdt[7];            /* this CPU's GDT (see arch/x86_64/gdt.c) */
 };
 
-#define CPU_SELF        0
-#define CPU_USER_RSP    8
-#define CPU_KERNEL_RSP  16
-#define CPU_CURRENT     24
-
 extern struct cpu cpus[MAX_CPUS];
 extern int ncpus;
 
@@ -62,5 +65,7 @@ void cpu_irq_pop(void);
 
 /* Stops this CPU for good (interrupts off, hlt forever). */
 __attribute__((noreturn)) void cpu_halt_forever(void);
+
+#endif /* !__ASSEMBLER__ */
 
 #endif

@@ -2,6 +2,9 @@
    user mode, decode what the CPU tells about it (error code, CR2), and panic. */
 #include "arch/x86_64/exceptions.h"
 #include "kernel/thread.h"
+#include "kernel/process.h"
+#include "kernel/uaccess.h"
+#include "lib/abi.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/cpu.h"
@@ -87,6 +90,41 @@ static bool running_on_ist(struct cpu *c, int ist)
     return rsp < top && rsp >= top - GDT_IST_STACK_SIZE;
 }
 
+/* The exit status a Unix shell would show for a process killed by this
+   exception: 128 + SIGILL, SIGFPE or SIGSEGV. */
+static int killed_status(uint64_t vector)
+{
+    switch (vector) {
+    case EXC_INVALID_OPCODE:
+        return EXIT_KILLED_ILL;
+    case EXC_DIVIDE_ERROR:
+    case EXC_X87_FP:
+    case EXC_SIMD_FP:
+        return EXIT_KILLED_FPE;
+    default:
+        return EXIT_KILLED_SEGV;
+    }
+}
+
+static __attribute__((noreturn)) void kill_for_user_fault(struct trap_frame *tf, uint64_t cr2)
+{
+    char what[160];
+    uint64_t vector = tf->vector;
+    if (vector == EXC_PAGE_FAULT) {
+        char decoded[96];
+        page_fault_decode(tf->error_code & ~(uint64_t)PF_USER, decoded, sizeof decoded);
+        sformat(what, sizeof what, "%s at 0x%lx (%s) rip=0x%lx", exception_name(vector), cr2,
+                decoded, tf->rip);
+    } else if (tf->error_code) {
+        sformat(what, sizeof what, "%s (error 0x%lx) rip=0x%lx", exception_name(vector),
+                tf->error_code, tf->rip);
+    } else {
+        sformat(what, sizeof what, "%s rip=0x%lx", exception_name(vector), tf->rip);
+    }
+    sti();
+    process_kill_for_fault(what, killed_status(vector));
+}
+
 void exception_handle(struct trap_frame *tf)
 {
     /* CR2 first: it holds the faulting address only until the next #PF. */
@@ -94,13 +132,13 @@ void exception_handle(struct trap_frame *tf)
     uint64_t vector = tf->vector;
     bool user = (tf->cs & 3) == 3;
 
-    if (user) {
-        /* ---- USER FAULT HANDLING GOES HERE ----
-           A fault in user mode is the program's bug, not the kernel's: once
-           processes exist, kill the current process (exit status 128+signal
-           style), print one line naming it and the fault, and return into
-           the scheduler instead of panicking. Until then: panic. */
+    if (user && vector != EXC_NMI && vector != EXC_DOUBLE_FAULT && vector != EXC_MACHINE_CHECK) {
+        /* A fault in user mode is the program's bug, not the kernel's: the
+           process dies with one line saying why, and everything else goes on. */
+        kill_for_user_fault(tf, cr2);
     }
+    if (!user && vector == EXC_PAGE_FAULT && uaccess_fixup(tf))
+        return;                         /* a bad user pointer: -EFAULT */
     const char *mode = user ? "user" : "kernel";
 
     /* A kernel stack overflow runs into the unmapped guard page below the

@@ -9,6 +9,9 @@ struct trap_frame;
 
 #define EXCEPTION_VECTORS 32    /* 0-31 are reserved for exceptions (SDM vol. 3A, 6.3.1) */
 #define EXC_DIVIDE_ERROR  0
+#define EXC_INVALID_OPCODE 6
+#define EXC_X87_FP        16
+#define EXC_SIMD_FP       19
 #define EXC_NMI           2
 #define EXC_DOUBLE_FAULT  8
 #define EXC_GENERAL_PROTECTION 13

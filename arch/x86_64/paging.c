@@ -392,3 +392,57 @@ void paging_init_cpu(void)
         wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
     write_cr3(kernel_root);
 }
+
+/* --- address spaces of processes ------------------------------------------- */
+
+vm_root_t paging_new_root(void)
+{
+    uint64_t frame = pmm_alloc_zeroed();
+    if (!frame)
+        return 0;
+    /* The upper half points at the kernel's own PDPTs, allocated once at
+       boot and never freed: every process sees the same kernel, and a
+       kernel mapping made later appears in every address space at once. */
+    uint64_t *pml4 = phys_to_virt(frame);
+    spin_lock(&paging_lock);
+    for (int i = ENTRIES_PER_TABLE / 2; i < ENTRIES_PER_TABLE; i++)
+        pml4[i] = kernel_pml4[i];
+    spin_unlock(&paging_lock);
+    return frame;
+}
+
+/* Frees the tables below `table` (at `level`) and, through free_frame, the
+   frames its leaves map. */
+static void free_subtree(uint64_t *table, int level, void (*free_frame)(uint64_t pa))
+{
+    for (int i = 0; i < ENTRIES_PER_TABLE; i++) {
+        uint64_t e = table[i];
+        if (!(e & PTE_P))
+            continue;
+        if (level == LEVEL_PT)
+            free_frame(e & PTE_ADDR);
+        else {
+            free_subtree(table_of(e), level - 1, free_frame);
+            pmm_free(e & PTE_ADDR);
+        }
+        table[i] = 0;
+    }
+}
+
+void paging_free_root(vm_root_t root, void (*free_frame)(uint64_t pa))
+{
+    ASSERT(root && root != kernel_root);
+    /* The root must not be in use on this CPU (the caller switched away). */
+    ASSERT((read_cr3() & PTE_ADDR) != root);
+    uint64_t *pml4 = phys_to_virt(root);
+    spin_lock(&paging_lock);
+    for (int i = 0; i < ENTRIES_PER_TABLE / 2; i++) {
+        if (!(pml4[i] & PTE_P))
+            continue;
+        free_subtree(table_of(pml4[i]), LEVEL_PDPT, free_frame);
+        pmm_free(pml4[i] & PTE_ADDR);
+        pml4[i] = 0;
+    }
+    spin_unlock(&paging_lock);
+    pmm_free(root);
+}

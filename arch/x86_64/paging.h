@@ -56,4 +56,14 @@ bool paging_nx_supported(void);
    loads the kernel's page tables. paging_init must have run. */
 void paging_init_cpu(void);
 
+/* A new address space for a process: an empty lower half and the kernel's
+   upper half (shared). Returns 0 when out of memory. */
+vm_root_t paging_new_root(void);
+
+/* Destroys an address space made by paging_new_root: every page table of
+   its lower half and the root itself are freed, and free_frame is called
+   for every frame still mapped there. The root must not be loaded in CR3
+   on this CPU (nor, later, on any other). */
+void paging_free_root(vm_root_t root, void (*free_frame)(uint64_t pa));
+
 #endif

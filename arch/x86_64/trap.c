@@ -2,6 +2,7 @@
    go to exceptions.c; interrupts to the handler registered for their vector. */
 #include "arch/x86_64/trap.h"
 #include "kernel/sched/sched.h"
+#include "kernel/thread.h"
 #include "arch/x86_64/interrupts.h"
 #include "arch/x86_64/exceptions.h"
 #include "arch/x86_64/lapic.h"
@@ -83,4 +84,6 @@ void trap_dispatch(struct trap_frame *tf)
        this thread's kernel stack and is resumed by trap_return when it
        runs again. */
     sched_preempt_if_needed();
+    if ((tf->cs & 3) == 3)
+        thread_user_return();       /* its process may be ending */
 }

@@ -72,8 +72,7 @@ bool sched_wake_locked(struct thread *t)
     ASSERT(spin_holding(&sched_lock));
     if (t->state != THREAD_BLOCKED && t->state != THREAD_SLEEPING)
         return false;
-    if (t->state == THREAD_SLEEPING)
-        sleepq_remove(t);
+    sleepq_remove(t);                   /* if it also had a timeout */
     t->wait_channel = 0;
     struct thread *waker = this_cpu()->current;
     sched_event_record(SCHED_EV_WAKE, this_cpu()->id, waker ? waker->tid : 0, t->tid, 0);
@@ -139,7 +138,7 @@ void sched_switch(enum switch_reason reason)
     sched_event_record(SCHED_EV_SWITCH, c->id, prev->tid, next->tid, reason);
 
     c->current = next;
-    context_prepare_switch(c, next);
+    context_prepare_switch(c, prev, next);
     /* Whether interrupts were on before sched_lock was taken belongs to
        this thread, not to the CPU: keep it across the switch (xv6's intena). */
     bool irq_enabled_before = c->irq_enabled_before;
@@ -149,6 +148,12 @@ void sched_switch(enum switch_reason reason)
 }
 
 void sched_block(enum thread_state state, const char *channel, struct spinlock *lock)
+{
+    sched_block_until(state, channel, lock, 0);
+}
+
+void sched_block_until(enum thread_state state, const char *channel, struct spinlock *lock,
+                       uint64_t wake_tick)
 {
     struct thread *t = this_cpu()->current;
     ASSERT(state == THREAD_BLOCKED || state == THREAD_SLEEPING);
@@ -164,9 +169,17 @@ void sched_block(enum thread_state state, const char *channel, struct spinlock *
         spin_lock(&sched_lock);
         spin_unlock(lock);
     }
-    t->state = state;
-    t->wait_channel = channel;
-    sched_switch(SWITCH_BLOCK);
+    /* A kill sets kill_pending under sched_lock, so checking here, with
+       it held, cannot miss one that comes just before we sleep. */
+    bool killed = t->interruptible && t->kill_pending;
+    bool expired = wake_tick && wake_tick <= timer_ticks();
+    if (!killed && !expired) {
+        if (wake_tick)
+            sleepq_add(t, wake_tick);
+        t->state = state;
+        t->wait_channel = channel;
+        sched_switch(SWITCH_BLOCK);
+    }
     if (lock != &sched_lock) {
         spin_unlock(&sched_lock);
         spin_lock(lock);

@@ -46,6 +46,12 @@ void sched_switch(enum switch_reason reason);
    spinlock is held. */
 void sched_block(enum thread_state state, const char *channel, struct spinlock *lock);
 
+/* sched_block with a timeout: if wake_tick is not 0, the thread is also
+   woken when the tick count reaches it. An interruptible thread whose
+   process is being killed does not block at all. */
+void sched_block_until(enum thread_state state, const char *channel, struct spinlock *lock,
+                       uint64_t wake_tick);
+
 /* Makes t runnable if it is BLOCKED or SLEEPING; returns whether it was.
    sched_lock held. */
 bool sched_wake_locked(struct thread *t);

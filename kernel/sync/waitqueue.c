@@ -5,6 +5,7 @@
 #include "kernel/sched/sched.h"
 #include "kernel/thread.h"
 #include "kernel/panic.h"
+#include "lib/errno.h"
 
 void waitqueue_init(struct wait_queue *wq)
 {
@@ -21,12 +22,45 @@ void waitqueue_wait(struct wait_queue *wq, struct spinlock *lock, const char *ch
     ASSERT(!list_node_linked(&t->wait_node));
 }
 
+int waitqueue_wait_interruptible(struct wait_queue *wq, struct spinlock *lock,
+                                 const char *channel, uint64_t wake_tick)
+{
+    ASSERT(spin_holding(lock));
+    struct thread *t = thread_current();
+    list_push_back(&wq->waiters, &t->wait_node);
+    t->interruptible = true;
+    sched_block_until(THREAD_BLOCKED, channel, lock, wake_tick);
+    t->interruptible = false;
+    if (!list_node_linked(&t->wait_node))
+        return 0;                       /* a waker took us off the queue */
+    list_remove(&t->wait_node);
+    return t->kill_pending ? -EINTR : -ETIMEDOUT;
+}
+
 /* Wakes t, which the caller has just taken off a wait queue. */
 static void wake(struct thread *t)
 {
     spin_lock(&sched_lock);
     sched_wake_locked(t);
     spin_unlock(&sched_lock);
+}
+
+void waitqueue_wake_thread(struct thread *t)
+{
+    list_remove(&t->wait_node);
+    wake(t);
+}
+
+int waitqueue_wake_all_locked(struct wait_queue *wq)
+{
+    ASSERT(spin_holding(&sched_lock));
+    int n = 0;
+    struct list_node *node;
+    while ((node = list_pop_front(&wq->waiters))) {
+        sched_wake_locked(list_entry(node, struct thread, wait_node));
+        n++;
+    }
+    return n;
 }
 
 struct thread *waitqueue_wake_one(struct wait_queue *wq)

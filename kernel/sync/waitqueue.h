@@ -3,6 +3,7 @@
 #ifndef KERNEL_SYNC_WAITQUEUE_H
 #define KERNEL_SYNC_WAITQUEUE_H
 
+#include <stdint.h>
 #include "lib/list.h"
 
 struct spinlock;
@@ -23,6 +24,19 @@ void waitqueue_init(struct wait_queue *wq);
    sleeps and held again on return. channel names what it waits for (shown
    in the thread dump). Spurious wake-ups are possible: re-check in a loop. */
 void waitqueue_wait(struct wait_queue *wq, struct spinlock *lock, const char *channel);
+
+/* Like waitqueue_wait, but the wait can end three ways: woken (returns 0),
+   the caller's process is being killed (-EINTR), or the tick wake_tick
+   came first (-ETIMEDOUT; 0 means no timeout). On every return the caller
+   is off the queue. */
+int waitqueue_wait_interruptible(struct wait_queue *wq, struct spinlock *lock,
+                                 const char *channel, uint64_t wake_tick);
+
+/* Wakes t, which waits on a queue whose lock the caller holds. */
+void waitqueue_wake_thread(struct thread *t);
+
+/* waitqueue_wake_all for a queue protected by sched_lock itself (held). */
+int waitqueue_wake_all_locked(struct wait_queue *wq);
 
 /* Wakes the waiter of highest priority (the first of them, if several):
    equal priorities wake in FIFO order. Returns it, or NULL if none waits. */

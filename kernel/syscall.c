@@ -1,0 +1,42 @@
+/* The system-call table and dispatcher. To add a call: a number in
+   lib/abi.h, a function in a kernel/sys_*.c file, a line here, and a stub
+   in user/lib (docs/syscalls.md walks through it). */
+#include "kernel/syscall.h"
+#include "lib/abi.h"
+#include "lib/errno.h"
+
+static const struct syscall_entry table[SYS_COUNT] = {
+    [SYS_exit] = { "exit", sys_exit },
+    [SYS_write] = { "write", sys_write },
+    [SYS_read] = { "read", sys_read },
+    [SYS_getpid] = { "getpid", sys_getpid },
+    [SYS_gettid] = { "gettid", sys_gettid },
+    [SYS_spawn] = { "spawn", sys_spawn },
+    [SYS_wait] = { "wait", sys_wait },
+    [SYS_thread_create] = { "thread_create", sys_thread_create },
+    [SYS_thread_exit] = { "thread_exit", sys_thread_exit },
+    [SYS_thread_join] = { "thread_join", sys_thread_join },
+    [SYS_yield] = { "yield", sys_yield },
+    [SYS_sleep] = { "sleep", sys_sleep },
+    [SYS_clock] = { "clock", sys_clock },
+    [SYS_futex_wait] = { "futex_wait", sys_futex_wait },
+    [SYS_futex_wake] = { "futex_wake", sys_futex_wake },
+    [SYS_mmap] = { "mmap", sys_mmap },
+    [SYS_munmap] = { "munmap", sys_munmap },
+    [SYS_getcpu] = { "getcpu", sys_getcpu },
+    [SYS_thread_list] = { "thread_list", sys_thread_list },
+    [SYS_poweroff] = { "poweroff", sys_poweroff },
+    [SYS_sysinfo] = { "sysinfo", sys_sysinfo },
+};
+
+long syscall_run(uint64_t nr, const struct syscall_args *a)
+{
+    if (nr >= SYS_COUNT || !table[nr].fn)
+        return -ENOSYS;
+    return table[nr].fn(a);
+}
+
+const char *syscall_name(uint64_t nr)
+{
+    return nr < SYS_COUNT ? table[nr].name : 0;
+}
