@@ -6,7 +6,8 @@
 #include "kernel/uaccess.h"
 #include "lib/errno.h"
 
-#define CHUNK 256                       /* bytes copied in per console write */
+#define CHUNK 256                       /* bytes copied per console read or write */
+#define MAX_CHECK (1 << 20)             /* how much of a read buffer is checked first */
 
 long sys_write(const struct syscall_args *a)
 {
@@ -36,7 +37,9 @@ long sys_read(const struct syscall_args *a)
         return -EBADF;
     if (len == 0)
         return 0;
-    if (!user_range_ok(ubuf, len))
+    /* Refuse a bad buffer now, not after waiting for someone to type:
+       all of it (up to a sane bound), though at most CHUNK bytes are read. */
+    if (!user_range_ok(ubuf, len) || !user_range_mapped(ubuf, len < MAX_CHECK ? len : MAX_CHECK, true))
         return -EFAULT;
     char buf[CHUNK];
     long n = console_read_some(buf, len < CHUNK ? len : CHUNK);

@@ -5,6 +5,9 @@
 #include "arch/x86_64/memlayout.h"
 #include "arch/x86_64/trap.h"
 #include "lib/errno.h"
+#include "kernel/thread.h"
+#include "kernel/process.h"
+#include "arch/x86_64/paging.h"
 
 long uaccess_copy(void *dst, const void *src, uint64_t n);
 long uaccess_strncpy(char *dst, const char *src, uint64_t max);
@@ -13,6 +16,21 @@ extern char uaccess_begin[], uaccess_end[], uaccess_fault[];
 bool user_range_ok(uint64_t uaddr, uint64_t len)
 {
     return uaddr < USER_TOP && len <= USER_TOP - uaddr;
+}
+
+bool user_range_mapped(uint64_t uaddr, uint64_t len, bool write)
+{
+    if (!user_range_ok(uaddr, len))
+        return false;
+    vm_root_t root = thread_current()->process->vm_root;
+    for (uint64_t page = uaddr & ~(PAGE_SIZE - 1); page < uaddr + len; page += PAGE_SIZE) {
+        uint64_t pa;
+        unsigned flags;
+        if (!paging_query(root, page, &pa, &flags) || !(flags & VM_USER) ||
+            (write && !(flags & VM_WRITE)))
+            return false;
+    }
+    return true;
 }
 
 int copy_from_user(void *dst, uint64_t usrc, size_t n)

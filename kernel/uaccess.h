@@ -10,6 +10,11 @@
 /* True if [uaddr, uaddr + len) lies wholly in the user half (no overflow). */
 bool user_range_ok(uint64_t uaddr, uint64_t len);
 
+/* True if every page of [uaddr, uaddr + len) is mapped for the current
+   process, user-accessible, and writable if write is set. A check before
+   a long wait (read): the copy after it stays fault-safe anyway. */
+bool user_range_mapped(uint64_t uaddr, uint64_t len, bool write);
+
 /* Copy n bytes from / to the user address; 0 or -EFAULT (outside the user
    half, unmapped, or -- for copy_to_user -- read-only). */
 int copy_from_user(void *dst, uint64_t usrc, size_t n);
