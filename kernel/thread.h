@@ -52,11 +52,14 @@ struct thread {
     void *kstack_base;
     uint64_t kstack_size;
 
-    /* Scheduling. The policy (kernel/sched/) owns run_node and policy_data. */
+    /* Scheduling. The policy (kernel/sched/) owns run_node, queue_next and
+       policy_data: a list node for list-based queues, a link for the
+       singly linked struct thread_queue (sched/thread_queue.h). */
     int priority;               /* PRIORITY_MIN .. PRIORITY_MAX, higher runs first */
     int time_slice;             /* ticks left in this slice (policies that use one) */
     int cpu;                    /* CPU it runs on, or last ran on */
-    struct list_node run_node;  /* in a policy's run queue */
+    struct list_node run_node;  /* in a policy's run queue (list-based) */
+    struct thread *queue_next;  /* in a struct thread_queue */
     uint64_t policy_data[8];    /* private to the policy (MLFQ's recent_cpu, ...) */
     bool is_idle;               /* a CPU's idle thread: never in a run queue */
 

@@ -37,6 +37,8 @@ static uint64_t create_join_milli_ns(int pairs)
 
 static volatile int yielders_go;
 static int yields_each;
+static volatile int yielders_done;
+static volatile uint64_t last_done_ns;
 
 static long yielder(void *arg)
 {
@@ -45,6 +47,10 @@ static long yielder(void *arg)
         thread_yield();
     for (int i = 0; i < yields_each; i++)
         thread_yield();
+    /* The last one to finish stops the clock: the main thread's waiting
+       must not be part of what is measured. */
+    if (__atomic_add_fetch(&yielders_done, 1, __ATOMIC_SEQ_CST) == yielders_go)
+        last_done_ns = clock_ns();
     return 0;
 }
 
@@ -54,6 +60,7 @@ static uint64_t yield_milli_ns(int n, int total_yields)
     static int tids[1000];
     yields_each = total_yields / n;
     yielders_go = 0;
+    yielders_done = 0;
     for (int i = 0; i < n; i++) {
         tids[i] = thread_create("yielder", yielder, 0);
         KT_ASSERT_GT(tids[i], 0);
@@ -65,16 +72,16 @@ static uint64_t yield_milli_ns(int n, int total_yields)
         if (thread_snapshot(tids[i], &snap) == 0)
             switches_before += snap.voluntary_switches;
     uint64_t start = clock_ns();
-    yielders_go = 1;
+    yielders_go = n;
     /* Wait without taking part: the main thread sleeps. */
+    while (yielders_done < n)
+        thread_sleep_ticks(1);
+    uint64_t elapsed = last_done_ns - start;
     for (int i = 0; i < n; i++) {
-        while (thread_snapshot(tids[i], &snap) == 0 && snap.state != THREAD_ZOMBIE)
-            thread_sleep_ticks(1);
+        KT_ASSERT_EQ(thread_snapshot(tids[i], &snap), 0);
         switches_after += snap.voluntary_switches;
-    }
-    uint64_t elapsed = clock_ns() - start;
-    for (int i = 0; i < n; i++)
         KT_ASSERT_EQ(thread_join(tids[i], 0), 0);
+    }
     uint64_t switches = switches_after - switches_before;
     KT_ASSERT_GT(switches, 0);
     return elapsed * 1000 / switches;
