@@ -68,6 +68,99 @@ KOBJ := $(patsubst %,$(BUILD)/k/%.o,$(KSRC))
 KERNEL := $(BUILD)/spindle.elf
 ISO    := $(BUILD)/spindle.iso
 
+# --- user space ------------------------------------------------------------
+# User programs (docs/user.md): every user/programs/NAME.c and every
+# tests/user/NAME.c is program NAME, a static ELF64 file $(BUILD)/user/NAME.elf
+# linked at USER_CODE_BASE by user/user.ld from crt0, the program and the
+# user library $(BUILD)/user/libuser.a (user/lib/ plus lib/format.c and
+# lib/string.c compiled a second time). tools/mkprograms.py then writes
+# $(BUILD)/programs.S, which .incbin's every ELF and defines the table that
+# kernel/programs.c reads; its object joins both kernel links through KOBJ.
+# Same compiler as the kernel, but SSE is allowed (the kernel saves user FPU
+# state), and the C library is ours: -nostdinc keeps the host's headers out,
+# while the compiler's own include directory still gives stdint.h,
+# stddef.h, stdarg.h and stdbool.h.
+UBUILD      := $(BUILD)/user
+AR          := $(CROSS)ar
+UCC_INCLUDE := $(shell $(CC) $(TARGET_FLAGS) -print-file-name=include)
+UCFLAGS := $(TARGET_FLAGS) -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
+  -fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-common \
+  -nostdinc -isystem $(UCC_INCLUDE) $(WARN) -I. -Iuser/include -MMD -MP
+UASFLAGS := $(TARGET_FLAGS) -g -fno-pic -nostdinc -I. -Iuser/include -D__ASSEMBLER__ -MMD -MP
+ULDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=none -T user/user.ld
+
+ULIB_SRC := $(filter-out user/lib/crt0.S,$(wildcard user/lib/*.c user/lib/*.S)) lib/format.c lib/string.c
+ULIB_OBJ := $(patsubst %,$(UBUILD)/obj/%.o,$(ULIB_SRC)) $(UBUILD)/obj/program_names.c.o
+ULIB     := $(UBUILD)/libuser.a
+UCRT0    := $(UBUILD)/obj/user/lib/crt0.S.o
+
+UPROG_SRC   := $(sort $(wildcard user/programs/*.c tests/user/*.c))
+UPROG_NAMES := $(basename $(notdir $(UPROG_SRC)))
+ifneq ($(words $(UPROG_NAMES)),$(words $(sort $(UPROG_NAMES))))
+  $(error two user programs have the same name; rename one of: $(UPROG_SRC))
+endif
+UPROG_OBJ := $(patsubst %,$(UBUILD)/obj/%.o,$(UPROG_SRC))
+UELF      := $(patsubst %,$(UBUILD)/%.elf,$(UPROG_NAMES))
+
+KOBJ += $(BUILD)/programs.o
+
+.PHONY: user
+user: $(UELF)
+
+$(UBUILD)/obj/%.c.o: %.c Makefile
+	$(call say,UCC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
+
+$(UBUILD)/obj/%.S.o: %.S Makefile
+	$(call say,UAS,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(UASFLAGS) -c $< -o $@
+
+# The program names, for the shell's help (user/include/program_list.h);
+# rewritten only when the list changes (FORCE notices a removed program).
+$(UBUILD)/program_names.c: tools/mkprograms.py FORCE
+	@mkdir -p $(dir $@)
+	$(Q)$(PYTHON) tools/mkprograms.py --names $@ $(UPROG_NAMES)
+
+$(UBUILD)/obj/program_names.c.o: $(UBUILD)/program_names.c Makefile
+	$(call say,UCC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
+
+$(ULIB): $(ULIB_OBJ)
+	$(call say,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $(ULIB_OBJ)
+
+# One link rule per program (its source may be in either directory).
+define UPROG_LINK
+$(UBUILD)/$(basename $(notdir $(1))).elf: $(UBUILD)/obj/$(1).o $(UCRT0) $(ULIB) user/user.ld Makefile
+	$$(call say,LD,$$@)
+	$$(Q)$$(LD) $$(ULDFLAGS) -o $$@ $(UCRT0) $(UBUILD)/obj/$(1).o $(ULIB)
+endef
+$(foreach src,$(UPROG_SRC),$(eval $(call UPROG_LINK,$(src))))
+
+# The kernel embeds copies without debug information (a sixth of the
+# size); $(UBUILD)/NAME.elf keeps it for GDB and addr2line.
+UEMBED := $(patsubst %,$(UBUILD)/embed/%.elf,$(UPROG_NAMES))
+
+$(UBUILD)/embed/%.elf: $(UBUILD)/%.elf
+	@mkdir -p $(dir $@)
+	$(Q)$(OBJCOPY) --strip-debug $< $@
+
+# The kernel's table of embedded programs (checked and sorted by
+# mkprograms.py); rewritten only when it changes, reassembled when any
+# program does (.incbin'd files are not in the dependency files).
+$(BUILD)/programs.S: tools/mkprograms.py lib/abi.h $(UEMBED) FORCE
+	$(Q)$(PYTHON) tools/mkprograms.py --table $@ $(UEMBED)
+
+$(BUILD)/programs.o: $(BUILD)/programs.S $(UEMBED)
+	$(call say,AS,$@)
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+
+-include $(ULIB_OBJ:.o=.d) $(UCRT0:.o=.d) $(UPROG_OBJ:.o=.d)
+
 # --- kernel ----------------------------------------------------------------
 .PHONY: all
 all: $(KERNEL) host-tests

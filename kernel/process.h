@@ -20,9 +20,11 @@ enum process_state {
     PROCESS_ZOMBIE,         /* every thread exited; keeps its status for wait */
 };
 
-/* A range of user address space handed out by mmap (munmap may leave holes). */
+/* A range of user address space handed out by mmap. munmap may leave holes
+   in it; once none of its pages is mapped any more it is forgotten. */
 struct uvm_area {
     uint64_t start, end;
+    uint64_t mapped_pages;          /* pages of it still mapped */
     struct list_node node;
 };
 

@@ -55,6 +55,8 @@ struct thread *thread_current(void)
 /* The thread with this tid, or NULL. sched_lock held. */
 static struct thread *find_thread(int tid)
 {
+    if (tid <= 0)
+        return 0;                       /* tids start at 1; idle threads have 0 */
     list_for_each(n, &tid_table[tid % TID_BUCKETS]) {
         struct thread *t = list_entry(n, struct thread, tid_node);
         if (t->tid == tid)

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Spindle's test runner: host unit tests, kernel tests and whole-system
-tests, one QEMU per kernel boot, as many at once as there are cores.
+"""Spindle's test runner: host unit tests, kernel tests, whole-system tests
+and user-program tests, one QEMU per kernel boot, as many at once as there
+are cores.
 
     python3 tests/run.py [--smp N] [--filter GLOB[,GLOB...]] [--jobs N] [--list]
 
@@ -14,6 +15,7 @@ import fnmatch
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import time
@@ -29,6 +31,11 @@ import system  # noqa: E402
 
 DEFAULT_TIMEOUT = 60
 LOG_LINES_SHOWN = 120
+USER_TEST_DIR = os.path.join(ROOT, "tests", "user")
+USER_BENCH_SOURCE = os.path.join(ROOT, "user", "programs", "bench.c")
+USER_BENCH_TIMEOUT = 900
+# The user benchmark's first line; the host times the boot up to it.
+USER_BENCH_FIRST_LINE = "info event=init_start"
 
 
 class Test:
@@ -36,7 +43,7 @@ class Test:
 
     def __init__(self, name, kind, **kw):
         self.name = name
-        self.kind = kind                    # "host", "kernel" or "system"
+        self.kind = kind                    # "host", "kernel", "system", "user" or "userbench"
         self.binary = kw.get("binary")      # host: the executable
         self.fn = kw.get("fn")              # kernel: the test's C function
         self.args = kw.get("args", "")      # kernel: extra command line
@@ -47,7 +54,8 @@ class Test:
         self.timeout = float(kw.get("timeout", 0) or 0) or DEFAULT_TIMEOUT
         self.exclusive = bool(kw.get("exclusive"))
         self.benchmark = bool(kw.get("benchmark"))
-        self.spec = kw.get("spec")          # system: the dict from tests/system.py
+        self.spec = kw.get("spec")          # system: the dict from tests/system.py;
+                                            # user: the same, made from the file's directives
 
 
 def parse_ktest_list(output):
@@ -61,6 +69,101 @@ def parse_ktest_list(output):
         fields = {k: v.strip('"') for k, v in fields.items()}
         name = fields.pop("name")
         tests.append(Test(name, "kernel", **fields))
+    return tests
+
+
+# --- user tests (tests/user/user-*.c) -----------------------------------------
+
+class DirectiveError(Exception):
+    pass
+
+
+def parse_user_test(path):
+    """Reads the `// test: key=value` directives from the comment block at the
+    top of a tests/user/*.c file (the lines before its first line of code)
+    and returns a spec dict in the form of tests/system.py's entries.
+
+    Directives (one per line; the value is the rest of the line, stripped):
+      args=...      extra kernel command line, before `--`
+      argv=...      words after the program's name
+      status=N      expected exit status (default 0)
+      expect=REGEX  must match the output (re.MULTILINE); may repeat
+      reject=REGEX  must not match; may repeat
+      timeout=S, min_cpus=N, exclusive   as for kernel tests
+    A line starting with FAIL in the output always fails the test."""
+    name = os.path.basename(path)[:-len(".c")]
+    spec = {"name": name, "status": 0, "expect": [], "reject": [r"^FAIL.*"]}
+    args, argv = "", ""
+    in_block = False
+    with open(path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            text = line.strip()
+            where = "%s:%d" % (os.path.relpath(path, ROOT), lineno)
+            if in_block:
+                in_block = "*/" not in text
+                continue
+            if not text:
+                continue
+            if text.startswith("/*"):
+                in_block = "*/" not in text[2:]
+                continue
+            if not text.startswith("//"):
+                break                       # the first line of code ends the block
+            m = re.match(r"//\s*test:(.*)$", text)
+            if not m:
+                continue
+            key, eq, value = m.group(1).strip().partition("=")
+            key, value = key.strip(), value.strip()
+            if key == "exclusive" and not eq:
+                spec["exclusive"] = True
+            elif key in ("expect", "reject") and eq:
+                try:
+                    re.compile(value, re.MULTILINE)
+                except re.error as e:
+                    raise DirectiveError("%s: bad regular expression %r: %s" % (where, value, e))
+                spec[key].append(value)
+            elif key in ("status", "min_cpus") and eq and re.fullmatch(r"\d+", value):
+                spec[key] = int(value)
+            elif key == "timeout" and eq and re.fullmatch(r"\d+(\.\d*)?", value):
+                spec["timeout"] = float(value)
+            elif key == "args" and eq:
+                args = value
+            elif key == "argv" and eq:
+                argv = value
+            else:
+                raise DirectiveError("%s: bad directive %r (known: args=, argv=, status=N, "
+                                     "expect=REGEX, reject=REGEX, timeout=S, min_cpus=N, exclusive)"
+                                     % (where, m.group(1).strip()))
+    if "--" in args.split():
+        raise DirectiveError("%s: args= is the kernel's part of the command line; "
+                             "the program's words go in argv=" % os.path.relpath(path, ROOT))
+    spec["append"] = " ".join(w for w in (args, "--", name, argv) if w)
+    return spec
+
+
+def discover_user_tests():
+    """The tests in tests/user/: every user-*.c is one (t-*.c are helper
+    programs that the tests spawn)."""
+    tests = []
+    if not os.path.isdir(USER_TEST_DIR):
+        return tests
+    for f in sorted(os.listdir(USER_TEST_DIR)):
+        if not f.endswith(".c"):
+            continue
+        if f.startswith("t-"):
+            continue
+        path = os.path.join(USER_TEST_DIR, f)
+        if not f.startswith("user-"):
+            print("run.py: tests/user/%s: a test's name must start with user- "
+                  "(and a helper program's with t-)" % f)
+            sys.exit(1)
+        try:
+            spec = parse_user_test(path)
+        except DirectiveError as e:
+            print("run.py: %s" % e)
+            sys.exit(1)
+        tests.append(Test(spec["name"], "user", spec=spec, timeout=spec.get("timeout"),
+                          min_cpus=spec.get("min_cpus"), exclusive=spec.get("exclusive")))
     return tests
 
 
@@ -91,7 +194,18 @@ def discover(opts):
         tests.append(Test(spec["name"], "system", spec=spec, timeout=spec.get("timeout"),
                           min_cpus=spec.get("min_cpus"), exclusive=spec.get("exclusive"),
                           args=ktest.args if ktest else ""))
+    tests.extend(discover_user_tests())
     tests.extend(kernel_tests.values())
+    if os.path.exists(USER_BENCH_SOURCE):
+        # The user-mode benchmark program: one boot of `-- bench` (make bench).
+        tests.append(Test("bench", "userbench", benchmark=True, exclusive=True,
+                          timeout=USER_BENCH_TIMEOUT))
+    seen = set()
+    for t in tests:
+        if t.name in seen:
+            print("run.py: two tests are called %s" % t.name)
+            sys.exit(1)
+        seen.add(t.name)
     return tests
 
 
@@ -159,6 +273,19 @@ def judge_system(t, status, text):
     return None
 
 
+def judge_user_bench(status, text):
+    if status != 0:
+        return "status %d%s" % (status, status_meaning(status))
+    fail = re.search(r"^FAIL.*", text, re.MULTILINE)
+    if fail:
+        return fail.group(0).rstrip("\r")
+    if USER_BENCH_FIRST_LINE not in text:
+        return "no %r line" % USER_BENCH_FIRST_LINE
+    if not re.search(r"^metric=", text, re.MULTILINE):
+        return "no metric= line"
+    return None
+
+
 def status_meaning(status):
     return {qemu_run.STATUS_TIMEOUT: " (timeout)", qemu_run.STATUS_PANIC: " (kernel panic)",
             qemu_run.STATUS_RESET: " (machine reset: triple fault?)",
@@ -166,6 +293,42 @@ def status_meaning(status):
 
 
 # --- running ------------------------------------------------------------------
+
+def run_until_line(cmd, timeout, marker):
+    """Runs QEMU like qemu_run.run (no input) and also notes when marker first
+    appears in the output. Returns (status, output bytes, seconds taken,
+    seconds from launch to marker or None)."""
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    os.set_blocking(proc.stdout.fileno(), False)
+    chunks, marker_at, timed_out = [], None, False
+    want = marker.encode()
+    while True:
+        try:
+            data = proc.stdout.read()
+        except BlockingIOError:
+            data = None
+        if data:
+            chunks.append(data)
+            if marker_at is None and want in b"".join(chunks):
+                marker_at = time.monotonic() - start
+        if proc.poll() is not None:
+            rest = proc.stdout.read()
+            if rest:
+                chunks.append(rest)
+            break
+        if time.monotonic() - start > timeout:
+            timed_out = True
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            break
+        time.sleep(0.001)
+    out = b"".join(chunks)
+    if marker_at is None and want in out:
+        marker_at = time.monotonic() - start
+    status = qemu_run.STATUS_TIMEOUT if timed_out else qemu_run.decode_status(proc.returncode)
+    return status, out, time.monotonic() - start, marker_at
 
 def run_one(t, opts):
     """Runs t; returns (reason or None, seconds, log text)."""
@@ -180,6 +343,16 @@ def run_one(t, opts):
         return reason, time.monotonic() - start, log
 
     smp = max(opts.smp, t.min_cpus)
+    if t.kind == "userbench":
+        cmd = qemu_run.qemu_command(opts.qemu, kernel=opts.kernel, smp=smp, mem=opts.mem,
+                                    append="-- bench")
+        status, out, secs, first_line_at = run_until_line(cmd, t.timeout, USER_BENCH_FIRST_LINE)
+        text = out.decode(errors="replace")
+        if first_line_at is not None:
+            # From QEMU's launch to the program's first line (kernel boot,
+            # init, the spawn), measured on the host as for the Linux anchor.
+            text += "\nmetric=boot_to_init value=%.4g unit=s\n" % first_line_at
+        return judge_user_bench(status, text), secs, text
     if t.kind == "kernel":
         cmd = qemu_run.qemu_command(opts.qemu, kernel=opts.kernel, smp=smp, mem=opts.mem,
                                     append="%s test=%s" % (t.args, t.name))

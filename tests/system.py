@@ -65,8 +65,8 @@ TESTS = [
         "name": "boot-grub",
         "iso": True,
         # Typed only once the prompt is there: GRUB would eat earlier input.
-        "dialogue": [("spindle> ", b"halt\r")],
-        "expect": [BANNER, r"^spindle> "],
+        "dialogue": [("$ ", b"halt\r")],
+        "expect": [BANNER, r"^\$ "],
         "timeout": 60,
     },
     {
@@ -109,13 +109,16 @@ TESTS = [
     },
     {
         "name": "thread-dump-ctrl-p",
-        # Ctrl-P (0x10) on the console prints every thread, then the monitor
-        # carries on and powers off on "halt".
-        "dialogue": [("spindle> ", b"\x10"), ("WAITING ON", b"halt\r")],
+        # Ctrl-P (0x10) on the console prints every thread from the UART
+        # interrupt, whatever runs; then the shell carries on.
+        "dialogue": [("$ ", b"\x10"), ("WAITING ON", b"halt\r")],
         "expect": [r"^ +TID +PID +NAME +STATE +CPU +PRI +TICKS +WAITING ON",
-                   # the monitor (in thread main) sleeps until a key comes
-                   r"^ +1 +0 main +blocked +0 +31 +\d+ console", r"^ +- +0 idle0 +running +0 ",
-                   r"^powering off"],
+                   # kmain waits for init, init for the shell, which sleeps
+                   # until a key comes
+                   r"^ +1 +0 main +blocked +0 +\d+ +\d+ wait",
+                   r"^ +\d+ +1 init +blocked +0 +\d+ +\d+ wait",
+                   r"^ +\d+ +2 sh +blocked +0 +\d+ +\d+ console",
+                   r"^ +- +0 idle0 +running +0 "],
     },
     {
         "name": "boot-no-longmode",
@@ -127,11 +130,29 @@ TESTS = [
     },
     {
         "name": "console-input",
-        # Typed bytes reach the monitor through the UART receive interrupt
-        # (with interrupts on the monitor never polls the UART, and `stats`
-        # shows how many receive interrupts were taken); backspace edits the line.
-        "dialogue": [("spindle> ", b"hepl\x7f\x7flp\rnosuch\rstats\rhalt\r")],
-        "expect": [r"^  help +list the commands", r"unknown command 'nosuch'",
-                   r"^ticks=\d+ hz=100 clock_ns=[1-9]\d* uart_irqs=[1-9]\d*\r?$", r"^powering off"],
+        # Typed bytes reach the shell through the UART receive interrupt
+        # (nothing polls the UART once interrupts are on: the reader sleeps
+        # in the kernel until the interrupt wakes it, as thread-dump-ctrl-p
+        # shows); backspace edits the line ("hepl" -> "help").
+        "dialogue": [("$ ", b"hepl\x7f\x7flp\r"), ("$ ", b"nosuch\r"), ("$ ", b"ps\r"),
+                     ("$ ", b"halt\r")],
+        "expect": [r"^builtins:", r"^  help +this list", r"sh: nosuch: no such program",
+                   r"^ +\d+ +1 +init +blocked +0 .* wait", r"^ +\d+ +2 +sh +running "],
+    },
+    {
+        "name": "user-hello",
+        # The real hello program, started by init from the command line;
+        # its status is the machine's.
+        "append": "-- hello",
+        "expect": [r"^hello, world\r?$"],
+        "reject": [r"^FAIL", r"killed:"],
+    },
+    {
+        "name": "shell-run",
+        # No "--": init starts the shell. It runs a program by name, says
+        # so when there is none, and powers off on halt with status 0.
+        "dialogue": [("$ ", b"hello\r"), ("$ ", b"nosuch\r"), ("$ ", b"halt\r")],
+        "expect": [r"^hello, world\r?$", r"^sh: nosuch: no such program\r?$"],
+        "reject": [r"killed:"],
     },
 ]

@@ -45,14 +45,19 @@ void uvm_destroy(struct process *p)
         kfree(list_entry(list_pop_front(&p->mmap_areas), struct uvm_area, node));
 }
 
-/* Unmaps and frees [va, end) page by page (pages not mapped are skipped). */
-static void unmap_range(struct process *p, uint64_t va, uint64_t end)
+/* Unmaps and frees [va, end) page by page (pages not mapped are skipped);
+   returns how many were mapped. */
+static uint64_t unmap_range(struct process *p, uint64_t va, uint64_t end)
 {
+    uint64_t n = 0;
     for (; va < end; va += PAGE_SIZE) {
         uint64_t pa;
-        if (paging_unmap_frame(p->vm_root, va, &pa) == 0)
+        if (paging_unmap_frame(p->vm_root, va, &pa) == 0) {
             pmm_free(pa);
+            n++;
+        }
     }
+    return n;
 }
 
 int uvm_map_zeroed(struct process *p, uint64_t va, uint64_t len, unsigned flags)
@@ -146,6 +151,7 @@ long uvm_mmap(struct process *p, uint64_t len, int prot)
     p->mmap_next += len;
     a->start = va;
     a->end = va + len;
+    a->mapped_pages = prot != PROT_NONE ? len / PAGE_SIZE : 0;
     list_push_back(&p->mmap_areas, &a->node);   /* in address order: addresses only grow */
     mutex_unlock(&p->vm_lock);
     return (long)va;
@@ -177,9 +183,21 @@ int uvm_munmap(struct process *p, uint64_t addr, uint64_t len)
         mutex_unlock(&p->vm_lock);
         return -EINVAL;
     }
-    /* Areas stay as they are (with holes): freed address space is not handed
-       out again, so a stale pointer faults instead of hitting new data. */
-    unmap_range(p, addr, end);
+    /* Freed address space is never handed out again (mmap only moves up),
+       so a stale pointer faults instead of hitting new data. An area with
+       no page left is forgotten, so that its record does not leak either. */
+    list_for_each_safe(n, &p->mmap_areas) {
+        struct uvm_area *a = list_entry(n, struct uvm_area, node);
+        if (a->end <= addr || a->start >= end)
+            continue;
+        uint64_t from = a->start > addr ? a->start : addr;
+        uint64_t to = a->end < end ? a->end : end;
+        a->mapped_pages -= unmap_range(p, from, to);
+        if (a->mapped_pages == 0) {
+            list_remove(&a->node);
+            kfree(a);
+        }
+    }
     mutex_unlock(&p->vm_lock);
     return 0;
 }

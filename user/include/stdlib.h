@@ -9,6 +9,9 @@ void *calloc(size_t n, size_t size);
 void *realloc(void *p, size_t size);
 void free(void *p);
 
+/* The program's name, argv[0] (set by crt0 before main; NULL if argc is 0). */
+extern const char *program_name;
+
 __attribute__((noreturn)) void exit(int status);    /* ends the whole process */
 __attribute__((noreturn)) void abort(void);
 
