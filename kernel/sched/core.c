@@ -218,6 +218,23 @@ void sched_preempt_if_needed(void)
     spin_unlock(&sched_lock);
 }
 
+void sched_start_cpu(void)
+{
+    struct cpu *c = this_cpu();
+    struct thread *idle = thread_create_idle(c->id);
+    spin_lock(&sched_lock);
+    c->idle = idle;
+    c->current = idle;
+    idle->state = THREAD_RUNNING;
+    context_prepare_switch(c, 0, idle);
+    __atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
+    /* Leave the start-up stack for the idle thread's own; it releases
+       sched_lock and turns interrupts on (idle_start in thread.c). */
+    uint64_t abandoned_sp;
+    context_switch(&abandoned_sp, idle->kernel_sp);
+    panic("sched_start_cpu: returned to the start-up stack of CPU %d", c->id);
+}
+
 void sched_idle_loop(void)
 {
     for (;;) {

@@ -64,6 +64,11 @@ void sched_tick(void);
    this CPU holds no spinlock. */
 void sched_preempt_if_needed(void);
 
+/* Called once on each application processor, interrupts off, after its
+   CPU tables, page tables, local APIC and timer are set up: gives it an
+   idle thread, marks it online and starts scheduling on it. Never returns. */
+__attribute__((noreturn)) void sched_start_cpu(void);
+
 /* The idle loop of a CPU; never returns. */
 __attribute__((noreturn)) void sched_idle_loop(void);
 
