@@ -203,6 +203,9 @@ UT_UNUSED static struct sys_info ut_settle(const struct sys_info *base)
         int r = thread_create(&t, ut_returns_arg, NULL);
         UT_CHECK_MSG(r == 0, "thread_create returned %d", r);
         UT_CHECK_EQ(thread_join(t, NULL), 0);
+        /* Our own thread must leave nothing behind: not even its stack in
+           the library's cache, which would count as frames in use. */
+        thread_stack_cache_flush();
         struct sys_info now = ut_sysinfo();
         if (now.threads == base->threads && now.processes == base->processes)
             return now;
