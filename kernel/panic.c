@@ -10,6 +10,11 @@
 
 static volatile int panicking;
 
+bool panic_in_progress(void)
+{
+    return __atomic_load_n(&panicking, __ATOMIC_ACQUIRE) != 0;
+}
+
 static __attribute__((noreturn)) void panic_finish(const struct trap_frame *tf)
 {
     printk("registers:\n");
