@@ -29,7 +29,6 @@ void lapic_send_self_ipi(uint8_t vector);
 /* Sends an NMI to the CPU whose local APIC ID is apic_id (it may be this
    one): it arrives even with interrupts off, on the NMI's IST stack. */
 void lapic_send_nmi(uint32_t apic_id);
-void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
 
 /* Timer, counting at the APIC timer clock (divide-by-1, see lapic.c). */
 
