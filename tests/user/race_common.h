@@ -63,6 +63,9 @@ static struct {
     struct racer racer[RACE_MAX_THREADS] __attribute__((aligned(64)));
     int nthreads;
     enum race_mode mode;
+    int pin;                            /* 1: thread i runs on CPU i only */
+    volatile int wrong_cpu;             /* times a pinned thread saw another CPU */
+    volatile uint64_t cpus_seen;        /* every CPU a racer ran on (getcpu) */
 } race;
 
 static volatile int race_work_sink;
@@ -126,6 +129,8 @@ static void *race_thread(void *arg)
 {
     int me = (int)(long)arg;
     struct racer *r = &race.racer[me];
+    if (race.pin)
+        UT_CHECK_EQ(sys_set_affinity(0, 1ull << me), 0);
     /* Start gate: wait (yielding) until every thread is here, so the loops overlap. */
     atomic_fetch_add_int(&race.gate, 1);
     while (atomic_load(&race.gate) < race.nthreads)
@@ -141,6 +146,12 @@ static void *race_thread(void *arg)
             r->interleavings++;
             seen = now;
         }
+        if ((n & 255) == 0) {
+            int cpu = sys_getcpu();
+            __atomic_fetch_or(&race.cpus_seen, 1ull << cpu, __ATOMIC_RELAXED);
+            if (race.pin && cpu != me)
+                race.wrong_cpu++;
+        }
         if ((n & 255) == 0 && ((n >= RACE_MIN_ITERS && race_total_interleavings() >= RACE_TARGET) ||
                                n >= RACE_MAX_ITERS))
             break;
@@ -152,10 +163,11 @@ static void *race_thread(void *arg)
 /* Runs the race with nthreads threads in mode; returns the number of lost
    updates (expected - final) after checking that the threads interleaved
    at least RACE_REQUIRED times and that the counter is not above expected. */
-static long race_run(enum race_mode mode, int nthreads)
+static long race_run_pinned(enum race_mode mode, int nthreads, int pin)
 {
     static const char *const names[] = { "unsafe", "atomic", "spinlock", "mutex" };
     memset(&race, 0, sizeof race);
+    race.pin = pin;
     race.mode = mode;
     race.nthreads = nthreads;
     thread_t t[RACE_MAX_THREADS];
@@ -178,7 +190,20 @@ static long race_run(enum race_mode mode, int nthreads)
                  "(is preemption working?)", interleavings, expected);
     UT_CHECK_MSG(final <= expected, "the counter (%ld) is above the number of increments (%ld)",
                  final, expected);
+    if (pin) {
+        /* Pinned, thread i ran on CPU i only (getcpu agrees), and since
+           the loops overlapped (the interleavings), on different CPUs at
+           the same time. */
+        UT_CHECK_MSG(race.wrong_cpu == 0, "a pinned thread was seen on another CPU %d times",
+                     race.wrong_cpu);
+        UT_CHECK_EQ(race.cpus_seen, (1ull << nthreads) - 1);
+    }
     return expected - final;
+}
+
+static long race_run(enum race_mode mode, int nthreads)
+{
+    return race_run_pinned(mode, nthreads, 0);
 }
 
 #endif

@@ -36,10 +36,19 @@ static mutex_t counter_mutex = MUTEX_INITIALIZER;
  * another thread, which then increments the same old value) can fall
  * between the load and the store, as it does in real code that computes
  * something between reading and writing a shared variable.
+ *
+ * The call also does a little work (a few dozen instructions), standing
+ * for that computation: it makes 1,000,000 increments last several timer
+ * ticks, so that even at hz=100 every thread is preempted many times in
+ * the middle of its increments, with one CPU as well as with many.
  */
+#define WORK_STEPS 24
+
 __attribute__((noinline)) static void between_load_and_store(void)
 {
-    __asm__ volatile("" ::: "memory");     /* an opaque call the compiler must keep */
+    volatile unsigned work = 0;             /* volatile: the loop is not optimised away */
+    for (int i = 0; i < WORK_STEPS; i++)
+        work = work * 31 + (unsigned)i;
 }
 
 static void *worker(void *unused)
