@@ -271,10 +271,19 @@ void thread_exit(long value)
     ASSERT(!t->is_idle);
     thread_reap();
     struct process *p = t->process;
-    if (p != &kernel_process)
-        process_thread_exiting(t);      /* the last one frees the address space */
     spin_lock(&sched_lock);
     t->exit_value = value;
+    /* A thread of a user process stops counting as live and becomes a
+       zombie in one step under sched_lock: so when the last one goes, every
+       other thread of its process is a zombie already. */
+    if (p != &kernel_process && process_thread_exiting(t)) {
+        /* The last thread frees the address space (outside the lock: it is
+           long work), then the zombies nobody can join any more. */
+        spin_unlock(&sched_lock);
+        process_release_memory(p);
+        spin_lock(&sched_lock);
+        process_discard_threads(p, t);
+    }
     t->state = THREAD_ZOMBIE;
     if (t->detached) {
         unregister_thread(t);

@@ -247,8 +247,11 @@ static long trace_worker(void *arg)
 KTEST(test_sched_trace, "sched-trace", .args = "trace=sched quantum=1 hz=1000")
 {
     int tids[3];
+    /* All on CPU 0, so that yields and preemptions have someone to switch
+       to (on a CPU of its own a yielding thread just carries on). */
+    pin_self_to_cpu0();
     for (int i = 0; i < 3; i++)
-        tids[i] = thread_create("traced", trace_worker, (void *)(long)i);
+        tids[i] = thread_create_on("traced", trace_worker, (void *)(long)i, CPU0);
     join_all(tids, 3);
     /* tests/system.py checks the printed stream. */
 }
