@@ -21,6 +21,8 @@
 #include "arch/x86_64/interrupts.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/acpi.h"
+#include "arch/x86_64/smp.h"
 #include "arch/x86_64/uart.h"
 #include "arch/x86_64/memlayout.h"
 #include "arch/x86_64/x86.h"
@@ -73,6 +75,10 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     paging_init();
     kheap_init();
 
+    /* ACPI's MADT: the CPUs to start later, and the I/O APIC's address and
+       ISA overrides, which interrupts_init needs (docs/smp.md). */
+    acpi_init();
+
     /* Interrupt controllers and the timer; interrupts are on after this. */
     interrupts_init();
 
@@ -82,6 +88,10 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     sched_init();
     thread_init();
     console_on_ctrl_p(thread_dump);
+
+    /* The other CPUs (docs/smp.md): each joins the scheduler with its own
+       idle thread; the banner below gives the number online. */
+    smp_init();
 
     printk("Spindle %s (x86-64): %d CPU%s, %lu MiB RAM, cmdline '%s'\n", SPINDLE_VERSION,
            ncpus, ncpus == 1 ? "" : "s", pmm_ram_bytes() >> 20, boot_params.raw);

@@ -3,6 +3,8 @@
 #ifndef KERNEL_PANIC_H
 #define KERNEL_PANIC_H
 
+#include <stdbool.h>
+
 struct trap_frame;
 
 /* Prints "PANIC: <message>", the registers and a backtrace, then powers
@@ -12,6 +14,9 @@ __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...)
 /* Same, for a fault taken in kernel mode: the registers come from the trap frame. */
 __attribute__((noreturn, format(printf, 2, 3)))
 void panic_frame(const struct trap_frame *tf, const char *fmt, ...);
+
+/* True once some CPU has begun to panic. */
+bool panic_in_progress(void);
 
 #define ASSERT(cond)                                                          \
     do {                                                                      \

@@ -164,30 +164,36 @@ void process_kill_for_fault(const char *what, int status)
     thread_exit(0);
 }
 
-void process_thread_exiting(struct thread *t)
+bool process_thread_exiting(struct thread *t)
 {
     struct process *p = t->process;
-    spin_lock(&sched_lock);
+    ASSERT(spin_holding(&sched_lock));
     bool last = --p->live_threads == 0;
     if (last && !p->exiting) {
         p->exiting = true;              /* every thread returned: status 0 */
         p->exit_status = 0;
     }
-    if (last) {
-        /* Nobody is left to join the zombies: free them with the process. */
-        list_for_each_safe(n, &p->threads) {
-            struct thread *z = list_entry(n, struct thread, process_node);
-            if (z != t && z->state == THREAD_ZOMBIE && !z->joiner)
-                thread_discard_zombie(z);
-        }
-        t->detached = true;
-    }
-    spin_unlock(&sched_lock);
-    if (!last)
-        return;
-    /* Free the address space now: this thread moves to the kernel's page
-       tables (the kernel half is the same), so nothing uses it any more. */
+    return last;
+}
+
+void process_release_memory(struct process *p)
+{
+    /* This thread moves to the kernel's page tables (the kernel half is
+       the same), so nothing uses the address space any more. */
     uvm_destroy(p);
+}
+
+void process_discard_threads(struct process *p, struct thread *last)
+{
+    ASSERT(spin_holding(&sched_lock));
+    list_for_each_safe(n, &p->threads) {
+        struct thread *z = list_entry(n, struct thread, process_node);
+        if (z != last) {
+            ASSERT(z->state == THREAD_ZOMBIE);
+            thread_discard_zombie(z);
+        }
+    }
+    last->detached = true;              /* freed by the reaper once off its stack */
 }
 
 void process_became_zombie(struct process *p)

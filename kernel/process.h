@@ -80,10 +80,17 @@ int process_wait(int pid, int *status);
 /* Ends the current process with status: every thread of it exits. Never returns. */
 __attribute__((noreturn)) void process_exit(int status);
 
-/* Called by thread_exit for a thread of a user process, before it becomes
-   a zombie (no lock held). The last thread to exit ends the process: its
-   address space is freed here, and the thread is marked detached. */
-void process_thread_exiting(struct thread *t);
+/* Called by thread_exit (sched_lock held) for a thread of a user process:
+   it no longer counts as live. Returns true if it was the last one, which
+   ends the process (status 0 unless an exit or a fault set one). */
+bool process_thread_exiting(struct thread *t);
+
+/* The last thread, without sched_lock: frees p's address space. */
+void process_release_memory(struct process *p);
+
+/* The last thread, sched_lock held: every other thread of p is a zombie
+   nobody can join any more; they are freed, and `last` will be too. */
+void process_discard_threads(struct process *p, struct thread *last);
 
 /* Called by thread_exit with sched_lock held, after the last thread of p
    was unregistered: p becomes a zombie and its parent is told. */

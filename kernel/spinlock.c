@@ -1,4 +1,4 @@
-/* Ticket spinlocks with holder tracking: re-acquiring a lock you hold, or
+/* Spinlocks with holder tracking: re-acquiring a lock you hold, or
    releasing one you do not, is a kernel bug and panics naming the lock. */
 #include "kernel/spinlock.h"
 #include "kernel/panic.h"
@@ -7,8 +7,7 @@
 
 void spin_init(struct spinlock *lock, const char *name)
 {
-    lock->next_ticket = 0;
-    lock->now_serving = 0;
+    lock->locked = 0;
     lock->name = name;
     lock->holder = 0;
     lock->holder_pc = 0;
@@ -28,7 +27,7 @@ const char *spin_held_other_than(const struct spinlock *allowed)
 
 bool spin_holding(const struct spinlock *lock)
 {
-    return lock->now_serving != lock->next_ticket && lock->holder == this_cpu();
+    return lock->locked && lock->holder == this_cpu();
 }
 
 void spin_lock(struct spinlock *lock)
@@ -36,10 +35,13 @@ void spin_lock(struct spinlock *lock)
     cpu_irq_push();
     if (spin_holding(lock))
         panic("spinlock: re-acquire of '%s' by the CPU that holds it", lock->name);
-    /* lock xadd: take a ticket atomically (Intel SDM vol. 2B, XADD). */
-    uint32_t ticket = __atomic_fetch_add(&lock->next_ticket, 1, __ATOMIC_RELAXED);
-    while (__atomic_load_n(&lock->now_serving, __ATOMIC_ACQUIRE) != ticket)
-        cpu_relax();
+    /* xchg is always locked (Intel SDM vol. 2B, XCHG): it takes the lock
+       if it was free. While it is not, wait with plain reads -- an
+       exchange per spin would pull the cache line back and forth between
+       the waiting CPUs -- and try again only when it looks free. */
+    while (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
+        while (__atomic_load_n(&lock->locked, __ATOMIC_RELAXED))
+            cpu_relax();
     struct cpu *c = this_cpu();
     lock->holder = c;
     lock->holder_pc = __builtin_return_address(0);
@@ -69,8 +71,8 @@ void spin_unlock(struct spinlock *lock)
     forget_held(this_cpu(), lock);
     lock->holder = 0;
     lock->holder_pc = 0;
-    /* Only the holder writes now_serving, so a plain increment published
-       with release ordering hands the lock to the next ticket. */
-    __atomic_store_n(&lock->now_serving, lock->now_serving + 1, __ATOMIC_RELEASE);
+    /* Release ordering: everything done under the lock is visible before
+       the lock is seen free. */
+    __atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
     cpu_irq_pop();
 }

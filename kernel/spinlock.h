@@ -8,17 +8,21 @@
 
 struct cpu;
 
-/* A ticket lock: each locker takes the next ticket and waits until
-   now_serving reaches it, so CPUs get the lock in arrival order (fair). */
+/*
+ * Test-and-test-and-set: a CPU takes the lock with one atomic exchange, and
+ * while it is taken spins on plain reads (which stay in its own cache)
+ * with `pause`. docs/smp.md explains why this and not a ticket lock: under
+ * QEMU with more virtual CPUs than host cores, a ticket lock must hand the
+ * lock to one particular CPU, which is often not running at that moment.
+ */
 struct spinlock {
-    volatile uint32_t next_ticket;
-    volatile uint32_t now_serving;
+    volatile uint32_t locked;   /* 1 while held */
     const char *name;           /* for panics and the lock dump */
     struct cpu *holder;         /* CPU holding it, or NULL */
     void *holder_pc;            /* where it was taken (return address) */
 };
 
-#define SPINLOCK_INIT(n) { 0, 0, (n), 0, 0 }
+#define SPINLOCK_INIT(n) { 0, (n), 0, 0 }
 
 void spin_init(struct spinlock *lock, const char *name);
 

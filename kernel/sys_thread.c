@@ -94,3 +94,32 @@ long sys_thread_list(const struct syscall_args *a)
     kfree(info);
     return err < 0 ? err : total;
 }
+
+/* The thread tid of the caller's own process (0: the caller), or NULL. */
+static bool own_thread(int tid)
+{
+    if (tid == 0)
+        return true;
+    struct thread snap;
+    return thread_snapshot(tid, &snap) == 0 && snap.process == thread_current()->process;
+}
+
+long sys_set_affinity(const struct syscall_args *a)
+{
+    int tid = (int)a->arg[0];
+    if (!own_thread(tid))
+        return -ESRCH;
+    return thread_set_affinity(tid, a->arg[1]);
+}
+
+long sys_get_affinity(const struct syscall_args *a)
+{
+    int tid = (int)a->arg[0];
+    uint64_t mask = 0;
+    if (!own_thread(tid))
+        return -ESRCH;
+    int err = thread_get_affinity(tid, &mask);
+    if (err == 0 && copy_to_user(a->arg[1], &mask, sizeof mask) < 0)
+        return -EFAULT;
+    return err;
+}

@@ -27,6 +27,8 @@ static const struct syscall_entry table[SYS_COUNT] = {
     [SYS_thread_list] = { "thread_list", sys_thread_list },
     [SYS_poweroff] = { "poweroff", sys_poweroff },
     [SYS_sysinfo] = { "sysinfo", sys_sysinfo },
+    [SYS_set_affinity] = { "set_affinity", sys_set_affinity },
+    [SYS_get_affinity] = { "get_affinity", sys_get_affinity },
 };
 
 long syscall_run(uint64_t nr, const struct syscall_args *a)

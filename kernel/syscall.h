@@ -45,5 +45,7 @@ long sys_getcpu(const struct syscall_args *a);
 long sys_thread_list(const struct syscall_args *a);
 long sys_poweroff(const struct syscall_args *a);
 long sys_sysinfo(const struct syscall_args *a);
+long sys_set_affinity(const struct syscall_args *a);
+long sys_get_affinity(const struct syscall_args *a);
 
 #endif

@@ -19,6 +19,8 @@
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/usermode.h"
 #include "arch/x86_64/x86.h"
+#include "arch/x86_64/lapic.h"
+#include "arch/x86_64/interrupts.h"
 
 /* Every thread, and a hash table from tid to thread; both under sched_lock. */
 static struct list all_threads = LIST_INIT(all_threads);
@@ -73,6 +75,9 @@ static void register_thread(struct thread *t, const char *name, struct process *
     strlcpy(t->name, name, sizeof t->name);
     t->process = p;
     t->priority = PRIORITY_DEFAULT;
+    if (!t->affinity)
+        t->affinity = ~0ull;            /* unless set before: every CPU */
+    t->cpu = -1;                        /* never ran: any CPU is as good */
     list_node_init(&t->run_node);
     list_node_init(&t->wait_node);
     list_node_init(&t->sleep_node);
@@ -194,6 +199,18 @@ int thread_create(const char *name, thread_fn fn, void *arg)
     return thread_spawn(&kernel_process, name, fn, arg, 0, 0);
 }
 
+static void set_affinity(struct thread *t, void *mask)
+{
+    t->affinity = *(uint64_t *)mask;
+}
+
+int thread_create_on(const char *name, thread_fn fn, void *arg, uint64_t affinity)
+{
+    if (!fn || !name || !affinity)
+        return -EINVAL;
+    return thread_spawn(&kernel_process, name, fn, arg, set_affinity, &affinity);
+}
+
 /* A user thread's first code: it leaves the kernel for good (system calls
    and interrupts come back in at the top of its kernel stack). */
 static long enter_user_mode(void *arg)
@@ -254,10 +271,19 @@ void thread_exit(long value)
     ASSERT(!t->is_idle);
     thread_reap();
     struct process *p = t->process;
-    if (p != &kernel_process)
-        process_thread_exiting(t);      /* the last one frees the address space */
     spin_lock(&sched_lock);
     t->exit_value = value;
+    /* A thread of a user process stops counting as live and becomes a
+       zombie in one step under sched_lock: so when the last one goes, every
+       other thread of its process is a zombie already. */
+    if (p != &kernel_process && process_thread_exiting(t)) {
+        /* The last thread frees the address space (outside the lock: it is
+           long work), then the zombies nobody can join any more. */
+        spin_unlock(&sched_lock);
+        process_release_memory(p);
+        spin_lock(&sched_lock);
+        process_discard_threads(p, t);
+    }
     t->state = THREAD_ZOMBIE;
     if (t->detached) {
         unregister_thread(t);
@@ -338,16 +364,20 @@ void thread_yield(void)
     spin_unlock(&sched_lock);
 }
 
-void thread_sleep_ticks(int64_t ticks)
+void thread_sleep_until(uint64_t tick)
 {
-    if (ticks <= 0)
-        return;
     struct thread *t = thread_current();
     spin_lock(&sched_lock);
     t->interruptible = true;            /* a kill cuts a sleep short */
-    sched_block_until(THREAD_SLEEPING, "sleep", &sched_lock, timer_ticks() + (uint64_t)ticks);
+    sched_block_until(THREAD_SLEEPING, "sleep", &sched_lock, tick);   /* at once if past */
     t->interruptible = false;
     spin_unlock(&sched_lock);
+}
+
+void thread_sleep_ticks(int64_t ticks)
+{
+    if (ticks > 0)
+        thread_sleep_until(timer_ticks() + (uint64_t)ticks);
 }
 
 void thread_sleep_ms(int64_t ms)
@@ -376,6 +406,47 @@ int thread_set_priority(int tid, int priority)
     /* A policy may have asked to preempt us (we lowered ourselves). */
     thread_preempt_point();
     return old;
+}
+
+int thread_set_affinity(int tid, uint64_t mask)
+{
+    uint64_t online = 0;
+    for (int i = 0; i < ncpus; i++)
+        if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
+            online |= 1ull << i;
+    if (!(mask & online))
+        return -EINVAL;
+    spin_lock(&sched_lock);
+    struct thread *t = tid ? find_thread(tid) : thread_current();
+    if (!t || t->state == THREAD_ZOMBIE || t->is_idle) {
+        spin_unlock(&sched_lock);
+        return -ESRCH;
+    }
+    t->affinity = mask;
+    if (t->state == THREAD_RUNNABLE && !thread_can_run_on(t, t->cpu)) {
+        /* Queued where it may not run: move it now. */
+        sched_policy->dequeue(t->cpu, t);
+        sched_make_runnable(t, ENQUEUE_MIGRATE);
+    } else if (t->state == THREAD_RUNNING && !thread_can_run_on(t, t->cpu)) {
+        /* Running where it may not run: it moves at its next switch,
+           which we ask for now (sched_switch re-places it). */
+        cpus[t->cpu].need_resched = true;
+        if (t->cpu != this_cpu()->id)
+            lapic_send_ipi(cpus[t->cpu].apic_id, VEC_IPI_RESCHED);
+    }
+    spin_unlock(&sched_lock);
+    thread_preempt_point();             /* if it was us */
+    return 0;
+}
+
+int thread_get_affinity(int tid, uint64_t *mask)
+{
+    spin_lock(&sched_lock);
+    struct thread *t = tid ? find_thread(tid) : thread_current();
+    if (t)
+        *mask = t->affinity;
+    spin_unlock(&sched_lock);
+    return t ? 0 : -ESRCH;
 }
 
 int thread_get_priority(int tid)
@@ -520,6 +591,7 @@ void thread_init(void)
     if (sched_policy->thread_init)
         sched_policy->thread_init(t, 0);
     c->current = t;
+    __atomic_store_n(&c->online, true, __ATOMIC_RELEASE);     /* the boot CPU */
     spin_unlock(&sched_lock);
     c->idle = thread_create_idle(c->id);
     context_prepare_switch(c, 0, t);

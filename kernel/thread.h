@@ -58,6 +58,7 @@ struct thread {
     int priority;               /* PRIORITY_MIN .. PRIORITY_MAX, higher runs first */
     int time_slice;             /* ticks left in this slice (policies that use one) */
     int cpu;                    /* CPU it runs on, or last ran on */
+    uint64_t affinity;          /* bit i set: may run on CPU i (default: all) */
     struct list_node run_node;  /* in a policy's run queue (list-based) */
     struct thread *queue_next;  /* in a struct thread_queue */
     uint64_t policy_data[8];    /* private to the policy (MLFQ's recent_cpu, ...) */
@@ -106,6 +107,10 @@ struct thread {
    its tid (> 0), -EINVAL for a NULL fn, or -ENOMEM. */
 int thread_create(const char *name, thread_fn fn, void *arg);
 
+/* thread_create, for a thread that may run only on the CPUs in affinity
+   (bit i: CPU i) from its very start. */
+int thread_create_on(const char *name, thread_fn fn, void *arg, uint64_t affinity);
+
 /* Creates a thread of process p that enters user mode at entry with %rdi =
    arg and %rsp = stack, and makes it runnable. Returns its tid or -ENOMEM.
    (The threads of user processes are made by this.) */
@@ -139,6 +144,10 @@ void thread_yield(void);
    Zero or negative durations return at once. */
 void thread_sleep_ticks(int64_t ticks);
 void thread_sleep_ms(int64_t ms);
+/* Sleeps until the tick count (timer_ticks) reaches tick; returns at once
+   if it already has. Use it for "every N ticks" loops: computing a relative
+   duration from an absolute tick races with the tick itself. */
+void thread_sleep_until(uint64_t tick);
 
 /* The calling thread. */
 struct thread *thread_current(void);
@@ -147,6 +156,19 @@ struct thread *thread_current(void);
    priority / the priority, -ESRCH for no such thread, -EINVAL out of range. */
 int thread_set_priority(int tid, int priority);
 int thread_get_priority(int tid);
+
+/* Sets the CPUs thread tid (0: the caller) may run on: bit i for CPU i.
+   Returns 0, -ESRCH, or -EINVAL if the mask names no CPU that is online.
+   A thread running or queued on a CPU it may no longer use moves at once. */
+int thread_set_affinity(int tid, uint64_t mask);
+/* The affinity mask of tid (0: the caller) in *mask; 0 or -ESRCH. */
+int thread_get_affinity(int tid, uint64_t *mask);
+
+/* True if t may run on cpu. */
+static inline bool thread_can_run_on(const struct thread *t, int cpu)
+{
+    return (t->affinity >> cpu) & 1;
+}
 
 /* Fills *out with a snapshot of thread tid's TCB; 0 or -ESRCH. */
 int thread_snapshot(int tid, struct thread *out);

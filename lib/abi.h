@@ -40,7 +40,10 @@
                                    (fills min(that, max) entries) */
 #define SYS_poweroff       19   /* (int status): powers the machine off (the shell's halt) */
 #define SYS_sysinfo        20   /* (struct sys_info *info) -> 0: free memory and counts, for leak tests */
-#define SYS_COUNT          21
+#define SYS_set_affinity   21   /* (int tid, uint64_t mask) -> 0: tid (0: the caller) may run only on the
+                                   CPUs whose bits are set; -EINVAL if none of them is online */
+#define SYS_get_affinity   22   /* (int tid, uint64_t *mask) -> 0 */
+#define SYS_COUNT          23
 
 #define PROT_NONE   0
 #define PROT_READ   1

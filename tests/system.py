@@ -55,6 +55,62 @@ def check_sched_trace(text):
     return None
 
 
+def check_smp_online(text):
+    """smp-boot: the banner's CPU count is at least 4 and every CPU has its
+    `smp: cpu N: apic M online` line, numbered 0..N-1, with distinct APIC IDs."""
+    import re
+    m = re.search(r"^Spindle \S+ \(x86-64\): (\d+) CPUs?,", text, re.MULTILINE)
+    if not m:
+        return "no banner"
+    n = int(m.group(1))
+    if n < 4:
+        return "the banner says %d CPUs; 4 were asked for" % n
+    online = re.findall(r"^smp: cpu (\d+): apic (\d+) online", text, re.MULTILINE)
+    if sorted(int(c) for c, _ in online) != list(range(n)):
+        return "the banner says %d CPUs but the online lines name CPUs %s" % (
+            n, [int(c) for c, _ in online])
+    if len({a for _, a in online}) != n:
+        return "two CPUs share an APIC ID: %s" % online
+    if not re.search(r"^smp: %d CPUs online\r?$" % n, text, re.MULTILINE):
+        return "no 'smp: %d CPUs online' line (or it reports CPUs that did not start)" % n
+    return None
+
+
+def check_one_panic(text):
+    """smp-panic-halt, smp-panic-race: one CPU panics while the others print;
+    the panic comes out exactly once, its first line whole, and no other CPU
+    prints between it and PANIC END or after (they were stopped by NMI).
+    The output must end with PANIC END."""
+    import re
+    count = text.count("PANIC:")
+    if count != 1:
+        return "expected exactly one 'PANIC:', found %d" % count
+    lines = [l.rstrip("\r") for l in text.splitlines()]
+    start = next(i for i, l in enumerate(lines) if "PANIC:" in l)
+    if not re.fullmatch(r"PANIC: smp-panic-halt: deliberate panic in worker \d+ on cpu [1-9]\d* "
+                        r"\[cpu \d+\]", lines[start]):
+        return "the PANIC: line is not whole: %r" % lines[start]
+    end = next((i for i in range(start, len(lines)) if lines[i] == "PANIC END"), None)
+    if end is None:
+        return "no 'PANIC END' line after the PANIC: line"
+    # Between the two, only what panic prints (kernel/panic.c, regs.c):
+    # any other text, even a few characters, came from a CPU still running.
+    panic_lines = [r"registers:", r"  (?:[a-z0-9]{2,6} ?=[0-9a-f]{4,16} ?){4}",
+                   r"backtrace: #\d+ (?:[A-Za-z_][\w.]*\+0x[0-9a-f]+|\?\?) \[[0-9a-f]{16}\]"]
+    for l in lines[start + 1:end]:
+        if not any(re.fullmatch(p, l) for p in panic_lines):
+            return "another CPU printed during the panic: %r" % l
+    for l in lines[end + 1:]:
+        if l.strip():
+            return "another CPU printed after the panic: %r" % l
+    if not any(l.startswith("backtrace:") and re.search(r"\bsmp_panic_halt_trigger\+0x", l)
+               for l in lines[start:end]):
+        return "the panic's backtrace does not name smp_panic_halt_trigger"
+    if "did not confirm" in text:
+        return "a CPU did not confirm it stopped"
+    return None
+
+
 TESTS = [
     {
         "name": "boot-kernel",
@@ -115,10 +171,11 @@ TESTS = [
         "expect": [r"^ +TID +PID +NAME +STATE +CPU +PRI +TICKS +WAITING ON",
                    # kmain waits for init, init for the shell, which sleeps
                    # until a key comes
-                   r"^ +1 +0 main +blocked +0 +\d+ +\d+ wait",
-                   r"^ +\d+ +1 init +blocked +0 +\d+ +\d+ wait",
-                   r"^ +\d+ +2 sh +blocked +0 +\d+ +\d+ console",
-                   r"^ +- +0 idle0 +running +0 "],
+                   # (with several CPUs, any of them may still be on its way)
+                   r"^ +1 +0 main +(blocked|running|runnable) ",
+                   r"^ +\d+ +1 init +(blocked|running|runnable) ",
+                   r"^ +\d+ +2 sh +(blocked|running|runnable) ",
+                   r"^ +- +0 idle0 +\w+ +0 "],
     },
     {
         "name": "boot-no-longmode",
@@ -137,7 +194,44 @@ TESTS = [
         "dialogue": [("$ ", b"hepl\x7f\x7flp\r"), ("$ ", b"nosuch\r"), ("$ ", b"ps\r"),
                      ("$ ", b"halt\r")],
         "expect": [r"^builtins:", r"^  help +this list", r"sh: nosuch: no such program",
-                   r"^ +\d+ +1 +init +blocked +0 .* wait", r"^ +\d+ +2 +sh +running "],
+                   r"^ +\d+ +1 +init +blocked +\d+ .* wait", r"^ +\d+ +2 +sh +running "],
+    },
+    {
+        "name": "smp-boot",
+        "ktest": True,
+        "min_cpus": 4,
+        # Every CPU of the MADT comes online and is listed before the banner.
+        "expect": [BANNER, r"^PASS smp-boot"],
+        "reject": [r"did not start"],
+        "check": check_smp_online,
+    },
+    {
+        "name": "smp-start-timeout",
+        "ktest": True,
+        # A CPU that never answers is reported and skipped, not waited on.
+        "expect": [r"^smp: cpu \d+ \(apic 240\) did not start within \d+ ms",
+                   r"^PASS smp-start-timeout"],
+        "timeout": 30,
+    },
+    {
+        "name": "smp-panic-halt",
+        "ktest": True,                       # with its panic=halt
+        "min_cpus": 4,
+        # One CPU panics while every CPU prints. With panic=halt QEMU runs
+        # until this timeout, so a CPU left running would keep printing
+        # after PANIC END: the output must end there.
+        "status": 124,                       # qemu_run.STATUS_TIMEOUT
+        "timeout": 8,
+        "check": check_one_panic,
+    },
+    {
+        "name": "smp-panic-race",
+        "ktest": True,
+        "min_cpus": 4,
+        # Every worker off CPU 0 panics at once (as far as 2 host cores let
+        # them); one message, then the power-off.
+        "status": 125,                       # qemu_run.STATUS_PANIC
+        "check": check_one_panic,
     },
     {
         "name": "user-hello",

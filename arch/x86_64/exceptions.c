@@ -8,6 +8,7 @@
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/smp.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/panic.h"
 #include "lib/format.h"
@@ -129,6 +130,10 @@ void exception_handle(struct trap_frame *tf)
 {
     /* CR2 first: it holds the faulting address only until the next #PF. */
     uint64_t cr2 = read_cr2();
+    /* SMP: an NMI sent by a panicking CPU (smp_halt_others): stop this
+       CPU for good instead of reporting an NMI. */
+    if (tf->vector == EXC_NMI && smp_halt_requested())
+        smp_halt_this_cpu();
     uint64_t vector = tf->vector;
     bool user = (tf->cs & 3) == 3;
 

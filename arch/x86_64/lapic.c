@@ -22,9 +22,16 @@
 #define LAPIC_TIMER_CURRENT 0x390
 #define LAPIC_TIMER_DIVIDE  0x3E0
 
+/* Interrupt command register (SDM vol. 3A, "Interrupt Command Register
+   (ICR)", figure 11-12 / 10-12): vector in bits 0-7, delivery mode in 8-10,
+   delivery status 12, level 14, trigger mode 15, shorthand 18-19. */
 #define ICR_DELIVERY_PENDING (1u << 12)
 #define ICR_SHORTHAND_SELF   (1u << 18)  /* bits 18-19 = 01: to this CPU only */
+#define ICR_SHORTHAND_OTHERS (3u << 18)  /* bits 18-19 = 11: all excluding self */
+#define ICR_DELIVERY_FIXED   (0u << 8)   /* delivery mode 000: the vector */
 #define ICR_DELIVERY_NMI     (4u << 8)   /* delivery mode 100 (vector ignored) */
+#define ICR_DELIVERY_INIT    (5u << 8)   /* delivery mode 101 (vector ignored) */
+#define ICR_DELIVERY_STARTUP (6u << 8)   /* delivery mode 110: vector = start page */
 #define ICR_LEVEL_ASSERT     (1u << 14)
 #define ICR_DEST_SHIFT       24          /* destination APIC ID: ICR bits 56-63 */
 #define SVR_ENABLE      (1u << 8)   /* APIC software enable */
@@ -98,25 +105,72 @@ bool lapic_in_service(uint8_t vector)
     return isr & (1u << (vector % 32));
 }
 
-void lapic_send_self_ipi(uint8_t vector)
+/* Sends one IPI: destination APIC ID (ignored with a shorthand) into the
+   ICR's high half, then the command into the low half, whose write sends
+   it; waits until the APIC has taken it (delivery status idle). The two
+   writes must not be split by an interrupt handler that sends an IPI of
+   its own (it would replace the destination), so interrupts are off
+   around them; saving and restoring IF by hand rather than with
+   cpu_irq_push keeps this usable from a panic, whatever this_cpu() holds.
+   Always inlined, so that an interrupt taken while it waits (a self-NMI)
+   shows the public sender in a backtrace (test fault-nmi relies on it). */
+static inline __attribute__((always_inline)) void lapic_icr_send(uint32_t apic_id, uint32_t command)
 {
     ASSERT(lapic);
-    /* Fixed delivery mode (000), edge: only the vector and the shorthand. */
-    lapic_write(LAPIC_ICR_HIGH, 0);
-    lapic_write(LAPIC_ICR_LOW, ICR_SHORTHAND_SELF | vector);
+    bool was_enabled = interrupts_enabled();
+    cli();
     while (lapic_read(LAPIC_ICR_LOW) & ICR_DELIVERY_PENDING)
         cpu_relax();
+    lapic_write(LAPIC_ICR_HIGH, apic_id << ICR_DEST_SHIFT);
+    lapic_write(LAPIC_ICR_LOW, command);
+    while (lapic_read(LAPIC_ICR_LOW) & ICR_DELIVERY_PENDING)
+        cpu_relax();
+    if (was_enabled)
+        sti();
+}
+
+void lapic_send_self_ipi(uint8_t vector)
+{
+    /* Fixed delivery mode (000), edge: only the vector and the shorthand. */
+    lapic_icr_send(0, ICR_SHORTHAND_SELF | ICR_DELIVERY_FIXED | vector);
+}
+
+void lapic_send_ipi(uint32_t apic_id, uint8_t vector)
+{
+    ASSERT(vector >= 0x20);             /* 0-31 are exceptions, not IPIs */
+    lapic_icr_send(apic_id, ICR_DELIVERY_FIXED | ICR_LEVEL_ASSERT | vector);
+}
+
+void lapic_send_ipi_others(uint8_t vector)
+{
+    ASSERT(vector >= 0x20);
+    lapic_icr_send(0, ICR_SHORTHAND_OTHERS | ICR_DELIVERY_FIXED | ICR_LEVEL_ASSERT | vector);
 }
 
 void lapic_send_nmi(uint32_t apic_id)
 {
-    ASSERT(lapic);
     /* Physical destination, no shorthand: the "self" shorthand is for fixed
        delivery only. */
-    lapic_write(LAPIC_ICR_HIGH, apic_id << ICR_DEST_SHIFT);
-    lapic_write(LAPIC_ICR_LOW, ICR_DELIVERY_NMI | ICR_LEVEL_ASSERT);
-    while (lapic_read(LAPIC_ICR_LOW) & ICR_DELIVERY_PENDING)
-        cpu_relax();
+    lapic_icr_send(apic_id, ICR_DELIVERY_NMI | ICR_LEVEL_ASSERT);
+}
+
+void lapic_send_init(uint32_t apic_id)
+{
+    /* INIT, level assert, edge trigger: the SDM's MP initialization
+       example (vol. 3A, 9.4.4.1 / 8.4.4.1) sends 0x000C4500 to all
+       excluding self; this is the same command to one APIC ID. The
+       "INIT level de-assert" of the 82489DX era is not needed since
+       Pentium 4 (SDM: "not supported"), and QEMU ignores it. */
+    lapic_icr_send(apic_id, ICR_DELIVERY_INIT | ICR_LEVEL_ASSERT);
+}
+
+void lapic_send_startup(uint32_t apic_id, uint32_t start_phys)
+{
+    /* The vector of a start-up IPI is the page number of the real-mode
+       code the CPU starts at: CS = vector << 8, IP = 0 (SDM vol. 3A,
+       9.4.4.1 example 0x000C46XX; "MP Initialization Protocol Algorithm"). */
+    ASSERT((start_phys & 0xFFF) == 0 && start_phys < 0x100000);
+    lapic_icr_send(apic_id, ICR_DELIVERY_STARTUP | ICR_LEVEL_ASSERT | (start_phys >> 12));
 }
 
 void lapic_timer_start_free_running(void)

@@ -30,6 +30,28 @@ void lapic_send_self_ipi(uint8_t vector);
    one): it arrives even with interrupts off, on the NMI's IST stack. */
 void lapic_send_nmi(uint32_t apic_id);
 
+/* --- inter-processor interrupts (SMP: arch/x86_64/smp.c, docs/smp.md) ---
+   Each returns once this CPU's APIC has sent the IPI (delivery status
+   idle), not when the target has handled it. Safe with interrupts on or
+   off, from any context; lapic_init must have run on this CPU. */
+
+/* Sends vector (0x20-0xFF) as a fixed interrupt to the CPU whose local
+   APIC ID is apic_id (physical destination). */
+void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
+
+/* Sends vector as a fixed interrupt to every CPU but this one (the ICR's
+   "all excluding self" shorthand). CPUs not started yet (waiting for a
+   start-up IPI) ignore it. */
+void lapic_send_ipi_others(uint8_t vector);
+
+/* Sends an INIT IPI to apic_id: the CPU resets and waits for a start-up
+   IPI (SDM vol. 3A, 9.4). Also parks a CPU that failed to start. */
+void lapic_send_init(uint32_t apic_id);
+
+/* Sends a start-up IPI (SIPI) to apic_id: a CPU waiting after INIT starts
+   in real mode at physical start_phys (4 KiB aligned, below 1 MiB). */
+void lapic_send_startup(uint32_t apic_id, uint32_t start_phys);
+
 /* Timer, counting at the APIC timer clock (divide-by-1, see lapic.c). */
 
 /* Starts the timer counting down from 0xFFFFFFFF, one-shot, masked: for

@@ -2,6 +2,7 @@
    go to exceptions.c; interrupts to the handler registered for their vector. */
 #include "arch/x86_64/trap.h"
 #include "kernel/sched/sched.h"
+#include "arch/x86_64/tlb.h"
 #include "kernel/thread.h"
 #include "arch/x86_64/interrupts.h"
 #include "arch/x86_64/exceptions.h"
@@ -58,6 +59,11 @@ static void interrupt_unhandled(struct trap_frame *tf)
 void trap_dispatch(struct trap_frame *tf)
 {
     uint64_t vector = tf->vector;
+    /* NMIs also carry TLB shootdown requests (arch/x86_64/tlb.c). One NMI
+       may stand for several senders, so other reasons are still checked
+       (exception_handle: a panic elsewhere halts this CPU). */
+    if (vector == EXC_NMI && tlb_nmi() && !panic_in_progress())
+        return;
     if (vector < EXCEPTION_VECTORS) {
         exception_handle(tf);
         return;

@@ -11,6 +11,7 @@
 #include "lib/string.h"
 #include "arch/x86_64/memlayout.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/tlb.h"
 #include "arch/x86_64/x86.h"
 
 int uvm_init(struct process *p)
@@ -45,19 +46,26 @@ void uvm_destroy(struct process *p)
         kfree(list_entry(list_pop_front(&p->mmap_areas), struct uvm_area, node));
 }
 
-/* Unmaps and frees [va, end) page by page (pages not mapped are skipped);
-   returns how many were mapped. */
+#define UNMAP_BATCH 64                  /* pages freed per TLB shootdown */
+
+/* Unmaps and frees [va, end) (pages not mapped are skipped); returns how
+   many were mapped. Other threads of p may run on other CPUs right now:
+   the frames are freed only after their TLBs have dropped them. */
 static uint64_t unmap_range(struct process *p, uint64_t va, uint64_t end)
 {
-    uint64_t n = 0;
-    for (; va < end; va += PAGE_SIZE) {
-        uint64_t pa;
-        if (paging_unmap_frame(p->vm_root, va, &pa) == 0) {
-            pmm_free(pa);
-            n++;
-        }
+    uint64_t total = 0;
+    while (va < end) {
+        uint64_t frames[UNMAP_BATCH], start = va;
+        int n = 0;
+        for (; va < end && n < UNMAP_BATCH; va += PAGE_SIZE)
+            if (paging_unmap_frame(p->vm_root, va, &frames[n]) == 0)
+                n++;
+        tlb_shootdown(p->vm_root, start, (va - start) / PAGE_SIZE);
+        for (int i = 0; i < n; i++)
+            pmm_free(frames[i]);
+        total += (uint64_t)n;
     }
-    return n;
+    return total;
 }
 
 int uvm_map_zeroed(struct process *p, uint64_t va, uint64_t len, unsigned flags)

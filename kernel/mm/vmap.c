@@ -6,6 +6,9 @@
 #include "kernel/spinlock.h"
 #include "arch/x86_64/memlayout.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/tlb.h"
+
+#define UNMAP_BATCH 64             /* pages freed per TLB shootdown */
 #include <stdint.h>
 
 /* How it works:
@@ -97,15 +100,25 @@ size_t vmap_pages_used(void)
 }
 
 /* Unmaps pages [first, first + count) of a range and frees their frames. */
+/* Unmaps count pages from first and frees their frames -- only after every
+   CPU has dropped them from its TLB, so that no stale translation can
+   reach a frame that is handed out again. */
 static void unmap_pages(uint64_t first, size_t count)
 {
     vm_root_t root = paging_kernel_root();
-    for (size_t i = 0; i < count; i++) {
-        uint64_t pa;
-        int err = paging_unmap_frame(root, first + i * PAGE_SIZE, &pa);
-        if (err)
-            panic("vmap: page 0x%lx of a range is not mapped (%d)", first + i * PAGE_SIZE, err);
-        pmm_free(pa);
+    uint64_t frames[UNMAP_BATCH];
+    for (size_t done = 0; done < count;) {
+        size_t n = count - done < UNMAP_BATCH ? count - done : UNMAP_BATCH;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t va = first + (done + i) * PAGE_SIZE;
+            int err = paging_unmap_frame(root, va, &frames[i]);
+            if (err)
+                panic("vmap: page 0x%lx of a range is not mapped (%d)", va, err);
+        }
+        tlb_shootdown(root, first + done * PAGE_SIZE, n);
+        for (size_t i = 0; i < n; i++)
+            pmm_free(frames[i]);
+        done += n;
     }
 }
 

@@ -12,6 +12,8 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/context.h"
 #include "arch/x86_64/x86.h"
+#include "arch/x86_64/lapic.h"
+#include "arch/x86_64/interrupts.h"
 
 struct spinlock sched_lock = SPINLOCK_INIT("sched");
 const struct sched_policy *sched_policy = &sched_policy_rr;
@@ -37,17 +39,74 @@ int sched_select_policy(const char *name)
     return -1;
 }
 
+/* A reschedule IPI only has to interrupt: the switch happens at the
+   preemption point at the end of trap_dispatch. */
+static void resched_ipi(struct trap_frame *tf)
+{
+    (void)tf;
+}
+
 void sched_init(void)
 {
     sched_policy->init();
+    interrupt_register(VEC_IPI_RESCHED, resched_ipi);
 }
 
-/* The CPU a runnable thread should be queued on. One CPU for now: the
-   multiprocessor issue places threads on the least loaded allowed CPU. */
+/* How busy cpu is: threads waiting in its queue, plus one if it runs one. */
+static int cpu_load(int cpu)
+{
+    struct cpu *c = &cpus[cpu];
+    int load = sched_policy->queue_length(cpu);
+    if (c->current && !c->current->is_idle)
+        load++;
+    return load;
+}
+
+static bool cpu_usable(int cpu)
+{
+    return __atomic_load_n(&cpus[cpu].online, __ATOMIC_ACQUIRE);
+}
+
+/* The CPU a runnable thread is queued on: the least loaded CPU it may run
+   on, preferring the one it ran on last (its cache is warm there), then
+   the one asking. Reading every CPU's load is O(CPUs), not O(threads). */
 static int select_cpu(struct thread *t)
 {
-    (void)t;
-    return this_cpu()->id;
+    int here = this_cpu()->id;
+    int best = -1, best_load = 0;
+    int prefer[2] = { t->cpu, here };
+    for (int k = 0; k < 2; k++) {
+        int cpu = prefer[k];
+        if (cpu >= 0 && cpu < ncpus && cpu_usable(cpu) && thread_can_run_on(t, cpu)) {
+            int load = cpu_load(cpu);
+            if (best < 0 || load < best_load) {
+                best = cpu;
+                best_load = load;
+            }
+        }
+    }
+    for (int cpu = 0; cpu < ncpus; cpu++) {
+        if (!cpu_usable(cpu) || !thread_can_run_on(t, cpu))
+            continue;
+        int load = cpu_load(cpu);
+        if (best < 0 || load < best_load) {
+            best = cpu;
+            best_load = load;
+        }
+    }
+    /* An affinity that names no online CPU is refused when it is set, so
+       this only happens for a thread of a CPU still starting: run here. */
+    return best >= 0 ? best : here;
+}
+
+/* Asks cpu to run the scheduler at its next interrupt exit; if that is
+   another CPU, interrupts it now (a reschedule IPI) instead of waiting
+   for its next tick. */
+static void kick_cpu(int cpu)
+{
+    cpus[cpu].need_resched = true;
+    if (cpu != this_cpu()->id)
+        lapic_send_ipi(cpus[cpu].apic_id, VEC_IPI_RESCHED);
 }
 
 void sched_make_runnable(struct thread *t, int reason)
@@ -60,11 +119,10 @@ void sched_make_runnable(struct thread *t, int reason)
     t->runnable_since = clock_ns();
     sched_policy->enqueue(cpu, t, (enum enqueue_reason)reason);
 
-    struct cpu *c = &cpus[cpu];
-    struct thread *running = c->current;
+    struct thread *running = cpus[cpu].current;
     if (running && (running->is_idle ||
                     (sched_policy->should_preempt && sched_policy->should_preempt(cpu, running, t))))
-        c->need_resched = true;
+        kick_cpu(cpu);
 }
 
 bool sched_wake_locked(struct thread *t)
@@ -78,6 +136,37 @@ bool sched_wake_locked(struct thread *t)
     sched_event_record(SCHED_EV_WAKE, this_cpu()->id, waker ? waker->tid : 0, t->tid, 0);
     sched_make_runnable(t, ENQUEUE_WAKEUP);
     return true;
+}
+
+/* An idle CPU takes a thread queued on the busiest other CPU (that may
+   run here). sched_lock held: the thread is off its old CPU for sure. */
+static struct thread *steal_work(int cpu)
+{
+    if (!sched_policy->steal)
+        return 0;
+    int busiest = -1, most = 0;
+    for (int other = 0; other < ncpus; other++) {
+        int waiting = other == cpu ? 0 : sched_policy->queue_length(other);
+        if (waiting > most) {
+            busiest = other;
+            most = waiting;
+        }
+    }
+    if (busiest < 0)
+        return 0;
+    struct thread *t = sched_policy->steal(busiest, cpu);
+    if (t)
+        t->cpu = cpu;
+    return t;
+}
+
+/* True if some other CPU has threads waiting that an idle cpu could take. */
+static bool work_elsewhere(int cpu)
+{
+    for (int other = 0; other < ncpus; other++)
+        if (other != cpu && sched_policy->queue_length(other) > 0)
+            return true;
+    return false;
 }
 
 /* Preconditions every switch checks, as Chickadee's scheduler does: the
@@ -109,16 +198,23 @@ void sched_switch(enum switch_reason reason)
     uint64_t now = clock_ns();
 
     if (prev->state == THREAD_RUNNING) {
-        /* Preempted or yielding: it stays runnable. */
+        /* Preempted or yielding: it stays runnable -- here, unless its
+           affinity changed and it may no longer run on this CPU. */
         prev->state = THREAD_RUNNABLE;
         prev->runnable_since = now;
-        if (!prev->is_idle)
-            sched_policy->enqueue(c->id, prev,
-                                  reason == SWITCH_YIELD ? ENQUEUE_YIELD : ENQUEUE_PREEMPT);
+        if (!prev->is_idle) {
+            enum enqueue_reason why = reason == SWITCH_YIELD ? ENQUEUE_YIELD : ENQUEUE_PREEMPT;
+            if (thread_can_run_on(prev, c->id))
+                sched_policy->enqueue(c->id, prev, why);
+            else
+                sched_make_runnable(prev, ENQUEUE_MIGRATE);
+        }
     }
     c->need_resched = false;
 
     struct thread *next = sched_policy->pick_next(c->id);
+    if (!next)
+        next = steal_work(c->id);
     if (!next)
         next = c->idle;
     if (next == prev) {
@@ -197,6 +293,11 @@ void sched_tick(void)
         sleepq_wake_expired(timer_ticks());
     if (t->is_idle) {
         c->idle_ticks++;
+        /* Load balancing: an idle CPU looks for waiting threads on every
+           tick (new and woken threads are placed well already; this
+           catches queues that grew while it slept). */
+        if (work_elsewhere(c->id))
+            c->need_resched = true;
     } else {
         t->ticks_run++;
         if (sched_policy->tick(c->id, t))

@@ -45,6 +45,11 @@ static int fifo_queue_length(int cpu)
     return queue[cpu].length;
 }
 
+static struct thread *fifo_steal(int from_cpu, int to_cpu)
+{
+    return thread_queue_steal(&queue[from_cpu], to_cpu);
+}
+
 const struct sched_policy sched_policy_fifo = {
     .name = "fifo",
     .description = "first in, first out: run until block, yield or exit",
@@ -54,4 +59,5 @@ const struct sched_policy sched_policy_fifo = {
     .pick_next = fifo_pick_next,
     .tick = fifo_tick,
     .queue_length = fifo_queue_length,
+    .steal = fifo_steal,
 };

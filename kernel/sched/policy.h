@@ -60,6 +60,12 @@ struct sched_policy {
 
     /* Number of threads in cpu's queue (for load balancing and dumps). */
     int (*queue_length)(int cpu);
+
+    /* Load balancing: remove and return a thread from from_cpu's queue
+       that may run on to_cpu (thread_can_run_on), or NULL. Called when
+       to_cpu has nothing to run. Optional: without it a CPU never takes
+       work queued on another (new and woken threads are still spread). */
+    struct thread *(*steal)(int from_cpu, int to_cpu);
 };
 
 /* Every policy compiled in; sched=NAME chooses among them (sched/core.c). */

@@ -45,6 +45,11 @@ static int rr_queue_length(int cpu)
     return queue[cpu].length;
 }
 
+static struct thread *rr_steal(int from_cpu, int to_cpu)
+{
+    return thread_queue_steal(&queue[from_cpu], to_cpu);
+}
+
 const struct sched_policy sched_policy_rr = {
     .name = "rr",
     .description = "round robin: quantum= ticks each, in turn (default)",
@@ -54,4 +59,5 @@ const struct sched_policy sched_policy_rr = {
     .pick_next = rr_pick_next,
     .tick = rr_tick,
     .queue_length = rr_queue_length,
+    .steal = rr_steal,
 };

@@ -75,4 +75,17 @@ static inline void thread_queue_remove(struct thread_queue *q, struct thread *t)
     q->length--;
 }
 
+/* The first thread in q that may run on cpu, removed from q; NULL if none.
+   O(length): for load balancing, when a CPU is idle anyway. */
+static inline struct thread *thread_queue_steal(struct thread_queue *q, int cpu)
+{
+    for (struct thread *t = q->head; t; t = t->queue_next) {
+        if (thread_can_run_on(t, cpu)) {
+            thread_queue_remove(q, t);
+            return t;
+        }
+    }
+    return 0;
+}
+
 #endif

@@ -28,7 +28,7 @@ static uint64_t create_join_milli_ns(int pairs)
 {
     uint64_t start = clock_ns();
     for (int i = 0; i < pairs; i++) {
-        int tid = thread_create("bench", nothing, 0);
+        int tid = thread_create_on("bench", nothing, 0, 1);
         KT_ASSERT_GT(tid, 0);
         KT_ASSERT_EQ(thread_join(tid, 0), 0);
     }
@@ -62,7 +62,7 @@ static uint64_t yield_milli_ns(int n, int total_yields)
     yielders_go = 0;
     yielders_done = 0;
     for (int i = 0; i < n; i++) {
-        tids[i] = thread_create("yielder", yielder, 0);
+        tids[i] = thread_create_on("yielder", yielder, 0, 1);
         KT_ASSERT_GT(tids[i], 0);
     }
     thread_yield();                         /* let them all reach the loop */
@@ -89,6 +89,8 @@ static uint64_t yield_milli_ns(int n, int total_yields)
 
 KTEST(bench_kthreads, "bench-kthreads", .benchmark = 1, .exclusive = 1, .timeout = 300)
 {
+    /* Switch costs on one CPU: everything here runs on CPU 0. */
+    KT_ASSERT_EQ(thread_set_affinity(0, 1), 0);
     uint64_t v[ROUNDS];
     for (int r = 0; r < ROUNDS; r++)
         v[r] = create_join_milli_ns(500);

@@ -9,6 +9,15 @@
 
 static volatile int stop;
 
+/* These tests watch how threads share ONE CPU: they and the test itself
+   run on CPU 0 only, however many CPUs there are. */
+#define CPU0 1ull
+
+static void pin_self_to_cpu0(void)
+{
+    KT_ASSERT_EQ(thread_set_affinity(0, CPU0), 0);
+}
+
 static long spin_until_stop(void *arg)
 {
     (void)arg;
@@ -51,10 +60,11 @@ static struct sched_event events[SCHED_EVENTS];
 
 KTEST(test_rr_order, "rr-order", .args = "quantum=1 hz=1000")
 {
+    pin_self_to_cpu0();
     int tids[3];
     stop = 0;
     for (int i = 0; i < 3; i++)
-        tids[i] = thread_create(i == 0 ? "A" : i == 1 ? "B" : "C", spin_until_stop, 0);
+        tids[i] = thread_create_on(i == 0 ? "A" : i == 1 ? "B" : "C", spin_until_stop, 0, CPU0);
     /* From here on all three exist; whatever order they are queued in, rr
        must keep cycling through it. */
     uint64_t first = sched_events_last();
@@ -90,10 +100,11 @@ KTEST(test_rr_order, "rr-order", .args = "quantum=1 hz=1000")
 
 KTEST(test_rr_fairness, "rr-fairness", .args = "hz=1000")
 {
+    pin_self_to_cpu0();
     int tids[4];
     stop = 0;
     for (int i = 0; i < 4; i++)
-        tids[i] = thread_create("fair", spin_until_stop, 0);
+        tids[i] = thread_create_on("fair", spin_until_stop, 0, CPU0);
     wait_until_run(tids, 4, 200);
     stop = 1;
     uint64_t ticks[4], total = 0;
@@ -138,10 +149,11 @@ static long cpu_bound_logged(void *arg)
 
 KTEST(test_fifo_order, "fifo-order", .args = "sched=fifo")
 {
+    pin_self_to_cpu0();
     int tids[3];
     fifo_len = 0;
     for (int i = 0; i < 3; i++)
-        tids[i] = thread_create("fifo", cpu_bound_logged, (void *)(long)('A' + i));
+        tids[i] = thread_create_on("fifo", cpu_bound_logged, (void *)(long)('A' + i), CPU0);
     join_all(tids, 3);
     fifo_log[fifo_len] = 0;
     /* Each ran to completion before the next started: AaBbCc. */
@@ -161,7 +173,8 @@ static long spin_forever(void *arg)
 
 KTEST(test_preempt_kernel_spin, "preempt-kernel-spin")
 {
-    int tid = thread_create("spinner", spin_forever, 0);
+    pin_self_to_cpu0();
+    int tid = thread_create_on("spinner", spin_forever, 0, CPU0);
     KT_ASSERT_GT(tid, 0);
     /* We get the CPU back only if the timer takes it from the spinner. */
     thread_sleep_ticks(3);
@@ -201,9 +214,10 @@ static long hold_spinlock(void *arg)
 
 KTEST(test_preempt_spinlock_held, "preempt-spinlock-held", .args = "quantum=1 hz=1000")
 {
+    pin_self_to_cpu0();
     stop = 0;
-    int holder = thread_create("holder", hold_spinlock, 0);
-    int rival = thread_create("rival", spin_until_stop, 0);
+    int holder = thread_create_on("holder", hold_spinlock, 0, CPU0);
+    int rival = thread_create_on("rival", spin_until_stop, 0, CPU0);
     KT_ASSERT_EQ(thread_join(holder, 0), 0);
     stop = 1;
     KT_ASSERT_EQ(thread_join(rival, 0), 0);
@@ -233,8 +247,11 @@ static long trace_worker(void *arg)
 KTEST(test_sched_trace, "sched-trace", .args = "trace=sched quantum=1 hz=1000")
 {
     int tids[3];
+    /* All on CPU 0, so that yields and preemptions have someone to switch
+       to (on a CPU of its own a yielding thread just carries on). */
+    pin_self_to_cpu0();
     for (int i = 0; i < 3; i++)
-        tids[i] = thread_create("traced", trace_worker, (void *)(long)i);
+        tids[i] = thread_create_on("traced", trace_worker, (void *)(long)i, CPU0);
     join_all(tids, 3);
     /* tests/system.py checks the printed stream. */
 }

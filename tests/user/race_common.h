@@ -163,7 +163,7 @@ static void *race_thread(void *arg)
 /* Runs the race with nthreads threads in mode; returns the number of lost
    updates (expected - final) after checking that the threads interleaved
    at least RACE_REQUIRED times and that the counter is not above expected. */
-static long race_run_pinned(enum race_mode mode, int nthreads, int pin)
+static inline long race_run_pinned(enum race_mode mode, int nthreads, int pin)
 {
     static const char *const names[] = { "unsafe", "atomic", "spinlock", "mutex" };
     memset(&race, 0, sizeof race);
@@ -201,7 +201,7 @@ static long race_run_pinned(enum race_mode mode, int nthreads, int pin)
     return expected - final;
 }
 
-static long race_run(enum race_mode mode, int nthreads)
+static inline long race_run(enum race_mode mode, int nthreads)
 {
     return race_run_pinned(mode, nthreads, 0);
 }

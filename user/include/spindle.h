@@ -29,6 +29,8 @@ int sys_getcpu(void);
 int sys_thread_list(struct thread_info *buf, int max);
 __attribute__((noreturn)) void sys_poweroff(int status);
 int sys_sysinfo(struct sys_info *info);
+int sys_set_affinity(int tid, uint64_t mask);     /* bit i: may run on CPU i */
+int sys_get_affinity(int tid, uint64_t *mask);
 
 /* The generic form: syscall6(SYS_x, a, b, ...). */
 long syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
