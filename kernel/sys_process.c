@@ -111,7 +111,7 @@ long sys_sysinfo(const struct syscall_args *a)
 {
     /* Give the heap's cached empty pages back first, so that the count
        shows what is really in use (leak tests compare it). */
-    thread_reap();
+    thread_reap_all();
     kheap_trim();
     struct sys_info info = {
         .free_frames = pmm_free_count(),

@@ -248,12 +248,18 @@ void thread_user_return(void)
     }
 }
 
+/* Threads taken off reap_list whose memory is still being freed (on any
+   CPU): freeing a stack waits for other CPUs' TLBs, so it takes a while. */
+static int reaps_in_flight;
+
 void thread_reap(void)
 {
     process_reap();
     for (;;) {
         spin_lock(&sched_lock);
         struct list_node *n = list_pop_front(&reap_list);
+        if (n)
+            __atomic_add_fetch(&reaps_in_flight, 1, __ATOMIC_SEQ_CST);
         spin_unlock(&sched_lock);
         if (!n)
             return;
@@ -262,7 +268,16 @@ void thread_reap(void)
            (It went on the list with sched_lock held, while it was still
            running; taking sched_lock above proves it has left the CPU.) */
         thread_free(t);
+        __atomic_sub_fetch(&reaps_in_flight, 1, __ATOMIC_SEQ_CST);
     }
+}
+
+void thread_reap_all(void)
+{
+    thread_reap();
+    /* Another CPU (its idle loop, say) may be freeing a thread right now. */
+    while (__atomic_load_n(&reaps_in_flight, __ATOMIC_SEQ_CST) > 0)
+        thread_yield();
 }
 
 void thread_exit(long value)

@@ -199,6 +199,10 @@ void thread_discard_zombie(struct thread *t);
 /* Frees the stacks and TCBs of exited detached threads. No spinlock held. */
 void thread_reap(void);
 
+/* thread_reap, and then waits until no CPU is still freeing an exited
+   thread: afterwards the free-frame count is settled (leak checks). */
+void thread_reap_all(void);
+
 /* Creates (but does not queue) the idle thread of a CPU. */
 struct thread *thread_create_idle(int cpu);
 

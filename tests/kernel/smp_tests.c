@@ -281,7 +281,7 @@ KTEST(test_smp_stress, "smp-stress", .min_cpus = 4, .args = "hz=1000", .timeout 
     KT_ASSERT_EQ(stress_spin_count, (long)STRESS_THREADS * (STRESS_OPS / 4));
     KT_ASSERT_EQ(stress_children, (long)STRESS_THREADS * (STRESS_OPS / 100));
     KT_ASSERT_EQ(thread_count(), threads_before);
-    thread_reap();
+    thread_reap_all();
     kheap_trim();
     KT_ASSERT_EQ(pmm_free_count(), free_before);
 }

@@ -122,6 +122,7 @@ KTEST(test_thread_many, "thread-many", .timeout = 120)
         KT_ASSERT_EQ(value, i);
     }
     KT_ASSERT_EQ(thread_count(), count_before);
+    thread_reap_all();
     kheap_trim();
     KT_ASSERT_EQ(pmm_free_count(), free_before);
 }
