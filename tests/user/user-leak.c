@@ -5,7 +5,6 @@
 // test: expect=^leak: .* after 50 busy-process exit cycles: 0 frames lost
 // test: expect=^leak: .* after 1000 mmap/munmap cycles: 0 frames lost
 // test: expect=^PASS
-// test: timeout=240
 // test: timeout=300
 #include <thread.h>
 #include "utest.h"
