@@ -3,6 +3,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/trap_regs.h"
 
 #define SYSCALL_VECTOR 0x100        /* marks a trap frame made by a syscall */
 
@@ -21,41 +22,13 @@ syscall_entry:
         pushq   %rcx                    /* rip */
         pushq   $0                      /* error code */
         pushq   $SYSCALL_VECTOR
-        pushq   %rax
-        pushq   %rbx
-        pushq   %rcx
-        pushq   %rdx
-        pushq   %rsi
-        pushq   %rdi
-        pushq   %rbp
-        pushq   %r8
-        pushq   %r9
-        pushq   %r10
-        pushq   %r11
-        pushq   %r12
-        pushq   %r13
-        pushq   %r14
-        pushq   %r15
+        PUSH_REGS
         xorl    %ebp, %ebp              /* backtraces stop at the user boundary */
         movq    %rsp, %rdi
         call    syscall_dispatch        /* returns with interrupts off */
         testl   %eax, %eax
         jnz     trap_return             /* the slow, always-safe way back: iretq */
-        popq    %r15
-        popq    %r14
-        popq    %r13
-        popq    %r12
-        popq    %r11
-        popq    %r10
-        popq    %r9
-        popq    %r8
-        popq    %rbp
-        popq    %rdi
-        popq    %rsi
-        popq    %rdx
-        popq    %rcx
-        popq    %rbx
-        popq    %rax
+        POP_REGS
         addq    $16, %rsp               /* vector, error code */
         popq    %rcx                    /* rip for sysret */
         addq    $8, %rsp                /* cs */

@@ -2,6 +2,7 @@
    push the vector (and a 0 error code where the CPU pushes none), then one
    common path that builds a struct trap_frame, calls trap_dispatch and irets. */
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/trap_regs.h"
 
 /* Vectors for which the CPU pushes an error code (Intel SDM vol. 3A,
    table 6-1): #DF 8, #TS 10, #NP 11, #SS 12, #GP 13, #PF 14, #AC 17,
@@ -19,43 +20,6 @@
 #define MSR_GS_BASE  0xC0000101   /* Intel SDM vol. 4, table 2-2 */
 #define STUB_SIZE    16           /* bytes per stub: idt.c relies on it */
 
-/* Saves the general-purpose registers in struct trap_frame order: rax is
-   pushed first (highest address), r15 last (lowest, offset 0). */
-.macro PUSH_REGS
-        pushq   %rax
-        pushq   %rbx
-        pushq   %rcx
-        pushq   %rdx
-        pushq   %rsi
-        pushq   %rdi
-        pushq   %rbp
-        pushq   %r8
-        pushq   %r9
-        pushq   %r10
-        pushq   %r11
-        pushq   %r12
-        pushq   %r13
-        pushq   %r14
-        pushq   %r15
-.endm
-
-.macro POP_REGS
-        popq    %r15
-        popq    %r14
-        popq    %r13
-        popq    %r12
-        popq    %r11
-        popq    %r10
-        popq    %r9
-        popq    %r8
-        popq    %rbp
-        popq    %rdi
-        popq    %rsi
-        popq    %rdx
-        popq    %rcx
-        popq    %rbx
-        popq    %rax
-.endm
 
 /* Calls trap_dispatch(frame at %rsp). Before the call it pushes a fake
    stack frame (the interrupted rip as a return address and the interrupted
