@@ -149,8 +149,12 @@ KTEST(test_smp_ipi_wakeup, "smp-ipi-wakeup", .min_cpus = 2, .args = "hz=10")
         thread_sleep_ticks(1);
         KT_ASSERT_EQ(thread_snapshot(tid, &snap), 0);
     } while (snap.state != THREAD_BLOCKED);
-    /* CPU 1 is idle now, halted until an interrupt. Its next timer tick is
-       up to 100 ms away (hz=10): the wake-up must not wait for it. */
+    /* CPU 1 is idle now, halted until an interrupt. Wake the thread just
+       after one of CPU 1's own timer ticks: its next one is then 100 ms
+       away (hz=10), and the wake-up must not wait for it. */
+    uint64_t seen = __atomic_load_n(&cpus[1].ticks, __ATOMIC_ACQUIRE);
+    while (__atomic_load_n(&cpus[1].ticks, __ATOMIC_ACQUIRE) == seen)
+        cpu_relax();
     uint64_t ticks_before = __atomic_load_n(&cpus[1].ticks, __ATOMIC_ACQUIRE);
     sema_up(&wakeup_sema);
     long cpu;
