@@ -15,7 +15,6 @@ import fnmatch
 import os
 import re
 import shlex
-import signal
 import subprocess
 import sys
 import time
@@ -294,42 +293,6 @@ def status_meaning(status):
 
 # --- running ------------------------------------------------------------------
 
-def run_until_line(cmd, timeout, marker):
-    """Runs QEMU like qemu_run.run (no input) and also notes when marker first
-    appears in the output. Returns (status, output bytes, seconds taken,
-    seconds from launch to marker or None)."""
-    start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
-    os.set_blocking(proc.stdout.fileno(), False)
-    chunks, marker_at, timed_out = [], None, False
-    want = marker.encode()
-    while True:
-        try:
-            data = proc.stdout.read()
-        except BlockingIOError:
-            data = None
-        if data:
-            chunks.append(data)
-            if marker_at is None and want in b"".join(chunks):
-                marker_at = time.monotonic() - start
-        if proc.poll() is not None:
-            rest = proc.stdout.read()
-            if rest:
-                chunks.append(rest)
-            break
-        if time.monotonic() - start > timeout:
-            timed_out = True
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-            break
-        time.sleep(0.001)
-    out = b"".join(chunks)
-    if marker_at is None and want in out:
-        marker_at = time.monotonic() - start
-    status = qemu_run.STATUS_TIMEOUT if timed_out else qemu_run.decode_status(proc.returncode)
-    return status, out, time.monotonic() - start, marker_at
-
 def run_one(t, opts):
     """Runs t; returns (reason or None, seconds, log text)."""
     if t.kind == "host":
@@ -346,7 +309,9 @@ def run_one(t, opts):
     if t.kind == "userbench":
         cmd = qemu_run.qemu_command(opts.qemu, kernel=opts.kernel, smp=smp, mem=opts.mem,
                                     append="-- bench")
-        status, out, secs, first_line_at = run_until_line(cmd, t.timeout, USER_BENCH_FIRST_LINE)
+        seen = {USER_BENCH_FIRST_LINE: None}
+        status, out, secs = qemu_run.run(cmd, t.timeout, first_seen=seen)
+        first_line_at = seen[USER_BENCH_FIRST_LINE]
         text = out.decode(errors="replace")
         if first_line_at is not None:
             # From QEMU's launch to the program's first line (kernel boot,

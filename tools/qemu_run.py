@@ -54,12 +54,14 @@ def decode_status(returncode):
     return STATUS_QEMU_FAILED
 
 
-def run(cmd, timeout, input_bytes=None, echo=False, dialogue=()):
+def run(cmd, timeout, input_bytes=None, echo=False, dialogue=(), first_seen=None):
     """Run QEMU headless; returns (status, output bytes, seconds taken).
 
     input_bytes are typed on the serial console at once; dialogue is a list
     of (text, bytes): when the output so far contains text (after the
-    previous step's match), bytes are typed."""
+    previous step's match), bytes are typed. first_seen, a dict whose keys
+    are texts, gets for each the seconds from launch to its first
+    appearance in the output (None if it never appeared)."""
     start = time.monotonic()
     steps = list(dialogue)
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if (input_bytes or steps) else subprocess.DEVNULL,
@@ -93,6 +95,7 @@ def run(cmd, timeout, input_bytes=None, echo=False, dialogue=()):
                 sys.stdout.buffer.write(data)
                 sys.stdout.buffer.flush()
             out = b"".join(chunks)
+            note_first_seen(first_seen, out, start)
             while steps:
                 where = out.find(steps[0][0].encode(), seen_upto)
                 if where < 0:
@@ -112,10 +115,19 @@ def run(cmd, timeout, input_bytes=None, echo=False, dialogue=()):
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
             break
-        time.sleep(0.005)
+        time.sleep(0.002)
     elapsed = time.monotonic() - start
+    out = b"".join(chunks)
+    note_first_seen(first_seen, out, start)
     status = STATUS_TIMEOUT if timed_out else decode_status(proc.returncode)
-    return status, b"".join(chunks), elapsed
+    return status, out, elapsed
+
+
+def note_first_seen(first_seen, out, start):
+    """Records, for each text of first_seen not seen before, when it is."""
+    for text, when in (first_seen or {}).items():
+        if when is None and text.encode() in out:
+            first_seen[text] = time.monotonic() - start
 
 
 def main():
