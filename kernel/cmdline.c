@@ -2,6 +2,7 @@
    type and range; an unknown key or bad value is an error, never ignored. */
 #include "kernel/cmdline.h"
 #include "kernel/printk.h"
+#include "kernel/spinlock.h"
 #include "lib/string.h"
 #include <stdint.h>
 
@@ -28,6 +29,7 @@ static const struct param params[] = {
     { "trace",   PARAM_CHOICE, 0, 0,     "sched",       "print one line per scheduling event" },
     { "test",    PARAM_STRING, 0, 0,     0,             "run kernel test NAME, then power off" },
     { "panic",   PARAM_CHOICE, 0, 0,     "poweroff halt", "what a panic does after printing" },
+    { "spinlock", PARAM_CHOICE, 0, 0,    "ttas ticket", "how kernel spinlocks wait (docs/smp.md)" },
 };
 #define NPARAMS (sizeof params / sizeof params[0])
 
@@ -90,6 +92,8 @@ static void store(const struct param *p, const char *value, long number)
         boot_params.test = value;
     else if (!strcmp(p->key, "panic"))
         boot_params.panic_halt = !strcmp(value, "halt");
+    else if (!strcmp(p->key, "spinlock"))
+        spin_set_fair(!strcmp(value, "ticket"));
 }
 
 static int parse_setting(char *word)

@@ -4,10 +4,31 @@
 #include "kernel/panic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/x86.h"
+#include "arch/x86_64/park.h"
+
+/* spinlock=ticket: first come, first served (see spinlock.h). */
+static bool fair;
+
+/* A ticket waiter spins this many times before parking. A handoff between
+   two CPUs that both run takes far less (about a microsecond under QEMU);
+   a longer wait usually means the CPU whose turn it is is not running on
+   the host, and spinning longer only keeps it off the host's cores. */
+#define PARK_AFTER_SPINS 256
+
+void spin_set_fair(bool on)
+{
+    __atomic_store_n(&fair, on, __ATOMIC_RELAXED);
+}
+
+bool spin_fair(void)
+{
+    return __atomic_load_n(&fair, __ATOMIC_RELAXED);
+}
 
 void spin_init(struct spinlock *lock, const char *name)
 {
-    lock->locked = 0;
+    lock->next = 0;
+    lock->serving = 0;
     lock->name = name;
     lock->holder = 0;
     lock->holder_pc = 0;
@@ -27,7 +48,41 @@ const char *spin_held_other_than(const struct spinlock *allowed)
 
 bool spin_holding(const struct spinlock *lock)
 {
-    return lock->locked && lock->holder == this_cpu();
+    /* Only the holder writes its own CPU here, and clears it before the
+       release: seeing ourselves means we hold it. */
+    return lock->holder == this_cpu();
+}
+
+/* spinlock=ticket: wait for our turn, parking after a while. */
+__attribute__((noinline)) static void wait_for_ticket(struct spinlock *lock, uint32_t ticket)
+{
+    for (;;) {
+        for (int i = 0; i < PARK_AFTER_SPINS; i++) {
+            if (__atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE) == ticket)
+                return;
+            cpu_relax();
+        }
+        cpu_park(lock, &lock->serving, ticket);
+        if (__atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE) == ticket)
+            return;
+    }
+}
+
+/* spinlock=ttas: wait with plain reads (the line stays in this CPU's cache
+   while the holder works) until the lock looks free, then try once to
+   take it: a locked compare-and-swap of `next` (Intel SDM vol. 2A,
+   CMPXCHG), which fails if another CPU was quicker. */
+static void take_when_free(struct spinlock *lock)
+{
+    for (;;) {
+        uint32_t serving = __atomic_load_n(&lock->serving, __ATOMIC_RELAXED);
+        uint32_t expected = serving;
+        if (__atomic_load_n(&lock->next, __ATOMIC_RELAXED) == serving &&
+            __atomic_compare_exchange_n(&lock->next, &expected, serving + 1, false,
+                                        __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+            return;
+        cpu_relax();
+    }
 }
 
 void spin_lock(struct spinlock *lock)
@@ -35,13 +90,14 @@ void spin_lock(struct spinlock *lock)
     cpu_irq_push();
     if (spin_holding(lock))
         panic("spinlock: re-acquire of '%s' by the CPU that holds it", lock->name);
-    /* xchg is always locked (Intel SDM vol. 2B, XCHG): it takes the lock
-       if it was free. While it is not, wait with plain reads -- an
-       exchange per spin would pull the cache line back and forth between
-       the waiting CPUs -- and try again only when it looks free. */
-    while (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
-        while (__atomic_load_n(&lock->locked, __ATOMIC_RELAXED))
-            cpu_relax();
+    if (spin_fair()) {
+        /* lock xadd hands out the tickets (Intel SDM vol. 2B, XADD). */
+        uint32_t ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_ACQUIRE);
+        if (__atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE) != ticket)
+            wait_for_ticket(lock, ticket);
+    } else {
+        take_when_free(lock);
+    }
     struct cpu *c = this_cpu();
     lock->holder = c;
     lock->holder_pc = __builtin_return_address(0);
@@ -71,8 +127,17 @@ void spin_unlock(struct spinlock *lock)
     forget_held(this_cpu(), lock);
     lock->holder = 0;
     lock->holder_pc = 0;
-    /* Release ordering: everything done under the lock is visible before
-       the lock is seen free. */
-    __atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+    /* Only the holder writes `serving`. The release store makes everything
+       done under the lock visible before the next ticket's turn. */
+    uint32_t next = lock->serving + 1;
+    __atomic_store_n(&lock->serving, next, __ATOMIC_RELEASE);
+    if (spin_fair()) {
+        /* Store-load order (a full fence, Intel SDM vol. 3A, 9.2.2) between
+           serving the next ticket and looking for its CPU parked: a waiter
+           that parks does the mirror image (park.c), so one of the two
+           always sees the other. */
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        cpu_park_kick(lock, next);
+    }
     cpu_irq_pop();
 }

@@ -40,6 +40,10 @@ struct cpu {
     struct thread *idle;        /* this CPU's idle thread */
     int spinlocks_held;         /* spinlocks this CPU holds now */
     struct spinlock *held_locks[CPU_HELD_LOCKS_MAX]; /* the first ones, for panics */
+    const void *park_lock;      /* spinlock this CPU is parked on (park.c), or NULL */
+    uint32_t park_ticket;       /* the ticket it waits for there */
+    uint64_t nmis_sent;         /* NMIs other CPUs sent here (nmi_send) */
+    uint64_t nmis_received;     /* NMIs this CPU took */
     struct tss tss;             /* task-state segment: rsp0 and IST stacks */
     uint64_t gdt[7];            /* this CPU's GDT (see arch/x86_64/gdt.c) */
 };

@@ -3,7 +3,7 @@
    requester holds), so a shootdown can never deadlock, whatever is held. */
 #include "arch/x86_64/tlb.h"
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/lapic.h"
+#include "arch/x86_64/park.h"
 #include "arch/x86_64/memlayout.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/spinlock.h"
@@ -49,7 +49,7 @@ void tlb_shootdown(vm_root_t root, uint64_t start, uint64_t pages)
         requests[i].start = start;
         requests[i].pages = pages;
         __atomic_store_n(&requests[i].pending, 1, __ATOMIC_RELEASE);
-        lapic_send_nmi(cpus[i].apic_id);
+        nmi_send(i);
     }
     for (int i = 0; i < ncpus; i++)
         while (__atomic_load_n(&requests[i].pending, __ATOMIC_ACQUIRE))

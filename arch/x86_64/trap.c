@@ -3,6 +3,7 @@
 #include "arch/x86_64/trap.h"
 #include "kernel/sched/sched.h"
 #include "arch/x86_64/tlb.h"
+#include "arch/x86_64/park.h"
 #include "kernel/thread.h"
 #include "arch/x86_64/interrupts.h"
 #include "arch/x86_64/exceptions.h"
@@ -59,11 +60,17 @@ static void interrupt_unhandled(struct trap_frame *tf)
 void trap_dispatch(struct trap_frame *tf)
 {
     uint64_t vector = tf->vector;
-    /* NMIs also carry TLB shootdown requests (arch/x86_64/tlb.c). One NMI
-       may stand for several senders, so other reasons are still checked
-       (exception_handle: a panic elsewhere halts this CPU). */
-    if (vector == EXC_NMI && tlb_nmi() && !panic_in_progress())
-        return;
+    /* NMIs carry TLB shootdown requests (arch/x86_64/tlb.c) and wake CPUs
+       parked on a spinlock (park.c). One NMI may stand for several
+       senders, so every reason is checked; a panic elsewhere goes on to
+       exception_handle, which halts this CPU, and so does an NMI nobody
+       sent, which is reported. */
+    if (vector == EXC_NMI) {
+        bool woken = nmi_park_wake(tf);
+        bool flushed = tlb_nmi();
+        if (!panic_in_progress() && (woken || flushed || nmi_expected()))
+            return;
+    }
     if (vector < EXCEPTION_VECTORS) {
         exception_handle(tf);
         return;

@@ -1,0 +1,42 @@
+/* Parking a CPU that waits for a spinlock: it halts, with interrupts off,
+   until the CPU that passes it the lock wakes it with an NMI. */
+#ifndef ARCH_X86_64_PARK_H
+#define ARCH_X86_64_PARK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct trap_frame;
+
+/*
+ * Why: with more virtual CPUs than host cores (-smp 4 on a 2-core host),
+ * a CPU spinning for a fair lock keeps a host core busy while the CPU
+ * whose turn it is may not be running at all. A parked CPU executes
+ * `hlt`, which QEMU turns into a sleeping host thread, so the host core
+ * goes to a CPU that can make progress. This is the idea behind
+ * paravirtual spinlocks, with an NMI instead of a hypercall as the kick.
+ */
+
+/* Waits, halted, until *serving == ticket or an NMI arrives (returns
+   then; the caller re-checks). The caller has interrupts off and has not
+   published anything: this publishes (lock, ticket) in this CPU's slot,
+   so that cpu_park_kick(lock, ticket) can find it. */
+void cpu_park(const void *lock, const volatile uint32_t *serving, uint32_t ticket);
+
+/* Wakes the CPU parked on lock waiting for ticket, if any. Called by the
+   releasing CPU after it has made ticket the one served (with a full
+   barrier in between, so that a waiter either sees its turn or is seen
+   parked). Cheap when nobody is parked anywhere. */
+void cpu_park_kick(const void *lock, uint32_t ticket);
+
+/* Sends an NMI to CPU cpu, counted so that NMIs that arrive with nothing
+   left to do (their work done by an earlier NMI) are recognised. */
+void nmi_send(int cpu);
+
+/* The NMI handler's part: counts the NMI, moves a parked CPU out of its
+   halt window. Returns true if every NMI this CPU received is accounted
+   for by a sender (so a stray one is still reported). */
+bool nmi_park_wake(struct trap_frame *tf);
+bool nmi_expected(void);
+
+#endif
