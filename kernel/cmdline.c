@@ -29,7 +29,7 @@ static const struct param params[] = {
     { "trace",   PARAM_CHOICE, 0, 0,     "sched",       "print one line per scheduling event" },
     { "test",    PARAM_STRING, 0, 0,     0,             "run kernel test NAME, then power off" },
     { "panic",   PARAM_CHOICE, 0, 0,     "poweroff halt", "what a panic does after printing" },
-    { "spinlock", PARAM_CHOICE, 0, 0,    "ttas ticket", "how kernel spinlocks wait (docs/smp.md)" },
+    { "spinlock", PARAM_CHOICE, 0, 0,    "bounded ticket", "how kernel spinlocks wait (docs/smp.md)" },
 };
 #define NPARAMS (sizeof params / sizeof params[0])
 

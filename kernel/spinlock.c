@@ -5,6 +5,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/x86.h"
 #include "arch/x86_64/park.h"
+#include "arch/x86_64/tsc.h"
 
 /* spinlock=ticket: first come, first served (see spinlock.h). */
 static bool fair;
@@ -68,21 +69,48 @@ __attribute__((noinline)) static void wait_for_ticket(struct spinlock *lock, uin
     }
 }
 
-/* spinlock=ttas: wait with plain reads (the line stays in this CPU's cache
-   while the holder works) until the lock looks free, then try once to
-   take it: a locked compare-and-swap of `next` (Intel SDM vol. 2A,
-   CMPXCHG), which fails if another CPU was quicker. */
-static void take_when_free(struct spinlock *lock)
+/* How long a CPU may lose the race for a lock before it queues. Long
+   enough that a CPU taking a lock over and over keeps it while nobody has
+   waited long (fast), short enough that no CPU waits much longer. */
+#define QUEUE_AFTER_NS 1000000
+
+static uint64_t queue_after_cycles(void)
 {
+    uint64_t hz = tsc_clock_hz();
+    return hz ? hz / (1000000000 / QUEUE_AFTER_NS) : 1u << 20;   /* before calibration: a guess */
+}
+
+/* Takes lock if it is free with nobody queued (next == serving), with one
+   locked compare-and-swap (Intel SDM vol. 2A, CMPXCHG). */
+static inline bool take_if_free(struct spinlock *lock)
+{
+    uint32_t serving = __atomic_load_n(&lock->serving, __ATOMIC_RELAXED);
+    uint32_t expected = serving;
+    return __atomic_load_n(&lock->next, __ATOMIC_RELAXED) == serving &&
+           __atomic_compare_exchange_n(&lock->next, &expected, serving + 1, false,
+                                       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+/* spinlock=bounded: wait with plain reads (the line stays in this CPU's
+   cache while the holder works) until the lock looks free, then try to
+   take it; whoever is quickest wins. A CPU that has lost for
+   QUEUE_AFTER_NS takes a ticket instead: from then on nobody can take the
+   lock past it, so its wait is bounded. */
+__attribute__((noinline)) static void take_bounded(struct spinlock *lock)
+{
+    uint64_t deadline = rdtsc() + queue_after_cycles();
     for (;;) {
-        uint32_t serving = __atomic_load_n(&lock->serving, __ATOMIC_RELAXED);
-        uint32_t expected = serving;
-        if (__atomic_load_n(&lock->next, __ATOMIC_RELAXED) == serving &&
-            __atomic_compare_exchange_n(&lock->next, &expected, serving + 1, false,
-                                        __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-            return;
-        cpu_relax();
+        for (int i = 0; i < 64; i++) {
+            if (take_if_free(lock))
+                return;
+            cpu_relax();
+        }
+        if (rdtsc() > deadline)
+            break;
     }
+    uint32_t ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_ACQUIRE);
+    if (__atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE) != ticket)
+        wait_for_ticket(lock, ticket);
 }
 
 void spin_lock(struct spinlock *lock)
@@ -95,8 +123,8 @@ void spin_lock(struct spinlock *lock)
         uint32_t ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_ACQUIRE);
         if (__atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE) != ticket)
             wait_for_ticket(lock, ticket);
-    } else {
-        take_when_free(lock);
+    } else if (!take_if_free(lock)) {
+        take_bounded(lock);
     }
     struct cpu *c = this_cpu();
     lock->holder = c;
@@ -127,17 +155,16 @@ void spin_unlock(struct spinlock *lock)
     forget_held(this_cpu(), lock);
     lock->holder = 0;
     lock->holder_pc = 0;
-    /* Only the holder writes `serving`. The release store makes everything
-       done under the lock visible before the next ticket's turn. */
+    /* Only the holder writes `serving`. Storing it hands the lock on: to
+       the next ticket, or to whoever takes it first if nobody queued. A
+       sequentially consistent store (xchg, which is locked, Intel SDM
+       vol. 3A, 9.2.2) also orders everything done under the lock before
+       it, and orders it before the loads below: a queued waiter that
+       parks does the mirror image (park.c), so either it sees its turn
+       or we see it parked. */
     uint32_t next = lock->serving + 1;
-    __atomic_store_n(&lock->serving, next, __ATOMIC_RELEASE);
-    if (spin_fair()) {
-        /* Store-load order (a full fence, Intel SDM vol. 3A, 9.2.2) between
-           serving the next ticket and looking for its CPU parked: a waiter
-           that parks does the mirror image (park.c), so one of the two
-           always sees the other. */
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        cpu_park_kick(lock, next);
-    }
+    __atomic_store_n(&lock->serving, next, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&lock->next, __ATOMIC_RELAXED) != next)
+        cpu_park_kick(lock, next);      /* a ticket is waiting: wake it if parked */
     cpu_irq_pop();
 }

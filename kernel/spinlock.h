@@ -13,18 +13,19 @@ struct cpu;
  * How a CPU waits for it is chosen at boot with spinlock= (docs/smp.md):
  *
  *  - ticket: take ticket `next++` and wait until `serving` reaches it, so
- *    CPUs get the lock in the order they asked (first come, first served;
- *    no CPU is passed over). A waiter that has spun for a while parks
- *    (arch/x86_64/park.h) and the releasing CPU wakes it when its turn
- *    comes.
- *  - ttas (the default): wait until the lock looks free, then try to take
- *    it with one compare-and-swap of `next`; whoever is quickest wins.
- *    Not fair, but under QEMU with more virtual CPUs than host cores it
- *    is 70 times faster when contended, because the lock never has to go
- *    to one particular CPU that the host is not running.
+ *    CPUs get the lock in the order they asked (first come, first served).
+ *    A waiter that has spun for a while parks (arch/x86_64/park.h) and the
+ *    releasing CPU wakes it when its turn comes.
+ *  - bounded (the default): wait until the lock looks free, then try to
+ *    take it with one compare-and-swap of `next`; whoever is quickest
+ *    wins. A CPU that has lost for a millisecond takes a ticket, and then
+ *    nobody can pass it: no CPU waits for ever. Under QEMU with more
+ *    virtual CPUs than host cores this is many times faster when
+ *    contended, because the lock seldom has to go to one particular CPU
+ *    that the host may not be running.
  *
- * Both release the same way (serving++), so the choice can change at any
- * time: a CPU holding a ticket is served in order either way.
+ * Both release the same way (serving++), so CPUs using either mode can
+ * share a lock: a ticket holder is served in order either way.
  */
 struct spinlock {
     volatile uint32_t next;     /* the next ticket to hand out */
@@ -54,8 +55,8 @@ bool spin_holding(const struct spinlock *lock);
    NULL), or NULL if there is none. Used to refuse blocking under a spinlock. */
 const char *spin_held_other_than(const struct spinlock *allowed);
 
-/* spinlock=ticket (true) or spinlock=ttas (false, the default). Safe at
-   any time; the command line sets it at boot. */
+/* spinlock=ticket (true) or spinlock=bounded (false, the default). Safe
+   at any time; the command line sets it at boot. */
 void spin_set_fair(bool fair);
 bool spin_fair(void);
 

@@ -107,8 +107,67 @@ KTEST(test_spinlock_ticket_contend, "spinlock-ticket-contend", .args = "spinlock
     KT_ASSERT_EQ(ticket_lock.next, ticket_lock.serving);
 }
 
-/* --- spinlock-kind: spinlock= chooses, and ttas is the default ------------ */
-KTEST(test_spinlock_default_ttas, "spinlock-default-ttas")
+/* --- spinlock-default-bounded: bounded is the default --------------------- */
+KTEST(test_spinlock_default_bounded, "spinlock-default-bounded")
 {
     KT_ASSERT(!spin_fair());
 }
+
+/* --- spinlock-bounded-wait: a CPU that lost the race for a while queues,
+   and nobody gets past it (spinlock=bounded, the default) ---------------
+   CPU 1 holds the lock; the test on CPU 0 asks for it and, after losing
+   for a millisecond, takes a ticket (seen from CPU 1 as lock.next moving).
+   CPU 1 then lets go and at once asks again: it must not get the lock
+   before CPU 0, even though CPU 0 may be parked and CPU 1 is running.
+   Without the queue, CPU 0 never queues and CPU 1 gives up waiting for it. */
+#define BOUNDED_ROUNDS 20
+static struct spinlock bounded_lock = SPINLOCK_INIT("bounded");
+static volatile int bounded_round = -1, bounded_held = -1;
+static volatile int bounded_first[BOUNDED_ROUNDS];   /* who got it first after the hold: 0 or 1 */
+static volatile int bounded_queued_seen[BOUNDED_ROUNDS];
+
+static long bounded_rival(void *arg)
+{
+    (void)arg;
+    for (int r = 0; r < BOUNDED_ROUNDS; r++) {
+        while (bounded_round < r)
+            cpu_relax();
+        spin_lock(&bounded_lock);
+        bounded_held = r;
+        /* Wait for CPU 0 to queue behind us (its ticket moves next): many
+           milliseconds at most; a bound only so that a broken queue fails. */
+        uint64_t spins = 0;
+        while (bounded_lock.next - bounded_lock.serving < 2 && ++spins < 2000000000ull)
+            cpu_relax();
+        bounded_queued_seen[r] = bounded_lock.next - bounded_lock.serving >= 2;
+        spin_unlock(&bounded_lock);
+        spin_lock(&bounded_lock);               /* straight back: may not barge */
+        if (bounded_first[r] == -1)
+            bounded_first[r] = 1;
+        spin_unlock(&bounded_lock);
+    }
+    return 0;
+}
+
+KTEST(test_spinlock_bounded_wait, "spinlock-bounded-wait", .min_cpus = 2, .timeout = 120)
+{
+    KT_ASSERT(!spin_fair());
+    thread_set_affinity(0, 1ull << 0);
+    int tid = thread_create_on("rival", bounded_rival, 0, 1ull << 1);
+    for (int r = 0; r < BOUNDED_ROUNDS; r++) {
+        bounded_first[r] = -1;
+        __atomic_store_n(&bounded_round, r, __ATOMIC_RELEASE);
+        while (bounded_held != r)
+            cpu_relax();
+        spin_lock(&bounded_lock);               /* held by CPU 1: lose, then queue */
+        if (bounded_first[r] == -1)
+            bounded_first[r] = 0;
+        spin_unlock(&bounded_lock);
+        KT_ASSERT(bounded_queued_seen[r]);
+        KT_ASSERT_EQ(bounded_first[r], 0);
+    }
+    KT_ASSERT_EQ(thread_join(tid, 0), 0);
+    printk("spinlock-bounded-wait: %d rounds, the queued CPU was served first each time\n",
+           BOUNDED_ROUNDS);
+}
+
