@@ -334,7 +334,8 @@ def compute(trace):
 
     # The end of the trace: whatever runs or waits still, up to the last event.
     for cpu, (tid, since, style) in running.items():
-        s.slices.append(Slice(cpu, since, s.end, tid, None, style))
+        if since < s.end:
+            s.slices.append(Slice(cpu, since, s.end, tid, None, style))
     for cpu, since in lost_since.items():
         s.slices.append(Slice(cpu, since, s.end, None, None, "lost"))
     for th in s.threads.values():
