@@ -547,6 +547,7 @@ def draw_mark(svg, kind, mx, cy, tip=None):
 
 MIN_PX = 3.0        # a slice narrower than this is merged with its neighbours
 ABSORB_PX = 15.0    # ... and one narrower than this amid many narrow ones
+GROUP_MAX_PX = 80.0 # a box of merged slices is at most about this wide
 MARK_MIN_PX = 6.0   # a slice narrower than this gets no mark for its end
 MARK_SPACING = 8.0  # marks of one kind closer than this on a lane are merged
 
@@ -577,7 +578,8 @@ def draw_lane(svg, s, cpu, ly, lane_h, x, w0, w1, colour, names):
             tip = "ticks %.2f-%.2f: %d slices; %s; ended by %s" % (
                 a, b, len(group),
                 ", ".join("%s %.0f%%" % (names.get(t, "unknown"), 100 * d / total)
-                          for t, d in share.most_common()),
+                          for t, d in share.most_common(8))
+                + (", ..." if len(share) > 8 else ""),
                 ", ".join("%s %d" % (w or "trace end", n) for w, n in whys.most_common()))
             svg.add('<g class="dense"><title>%s</title>' % html.escape(tip))
             for tid, d in share.most_common():
@@ -587,7 +589,7 @@ def draw_lane(svg, s, cpu, ly, lane_h, x, w0, w1, colour, names):
                 yy += hh
             svg.add('<rect x="%.1f" y="%d" width="%.1f" height="%d" fill="none" stroke="#000" '
                     'stroke-width="0.6" stroke-dasharray="2,1"/>' % (x0, ly, x1 - x0, lane_h))
-            if x1 - x0 > 70:
+            if x1 - x0 > 66:
                 svg.add('<text x="%.1f" y="%.1f" text-anchor="middle" font-size="11" '
                         'stroke="#fff" stroke-width="3" paint-order="stroke">%d slices</text>'
                         % ((x0 + x1) / 2, ly + lane_h / 2 + 4, len(group)))
@@ -604,6 +606,8 @@ def draw_lane(svg, s, cpu, ly, lane_h, x, w0, w1, colour, names):
         nxt = lane[i + 1] if i + 1 < len(lane) else None
         crowd = len(group) >= 10 and width < ABSORB_PX and nxt is not None \
             and x(nxt.end) - x(nxt.start) < MIN_PX
+        if group and x(sl.end) - x(group[0].start) > GROUP_MAX_PX:
+            flush()             # a long crowd in boxes: shares over time show
         if (width >= MIN_PX and not crowd) or sl.style == "lost" or sl.tid is None:
             flush()
             draw_slice(svg, sl, ly, lane_h, x, colour, names)
@@ -697,7 +701,13 @@ def render_html(s, svg, title):
         out.append('<ul class="warn">%s</ul>' % "".join("<li>%s</li>" % html.escape(w)
                                                         for w in warnings))
     out.append(svg)
-    out.append('<table><tr><th></th><th>tid</th><th class="l">name</th><th>created</th>'
+    defs = "; ".join("<b>%s</b>: %s" % (k, html.escape(v)) for k, v in DEFINITIONS)
+    out.append('<table><caption>Times are in ticks (1 tick = %g ms), computed from the whole '
+               'trace whatever part is drawn; "-" where the trace cannot tell (not created or '
+               'not exited within it). %s. * the trace does not hold all of this thread\'s life '
+               '(it existed before the trace, or events were lost): its figures cover only '
+               'what the trace shows.</caption>' % (hz_ms, defs))
+    out.append('<tr><th></th><th>tid</th><th class="l">name</th><th>created</th>'
                '<th>first run</th><th>exited</th><th>run</th><th>wait</th><th>response</th>'
                '<th>turnaround</th><th>voluntary</th><th>involuntary</th></tr>')
     tids = sorted(s.threads)
@@ -706,17 +716,12 @@ def render_html(s, svg, title):
         f = th.figures()
         star = "" if f["complete"] else " *"
         out.append('<tr><td style="background:%s"></td><td>%d</td><td class="l">%s%s</td>'
-                   % (thread_colour(i), tid, html.escape(th.name or "?"), star)
+                   % (thread_colour(i), tid, html.escape(th.name or "(no name in the trace)"), star)
                    + "".join("<td>%s</td>" % fmt(f[k]) for k in
                              ("created", "first_run", "exited", "run", "wait", "response",
                               "turnaround"))
                    + "<td>%d</td><td>%d</td></tr>" % (f["voluntary"], f["involuntary"]))
-    defs = "; ".join("<b>%s</b>: %s" % (k, html.escape(v)) for k, v in DEFINITIONS)
-    out.append('<caption>Times are in ticks (1 tick = %g ms), computed from the whole trace '
-               'whatever part is drawn; "-" where the trace cannot tell (not created or not '
-               'exited within it). %s. * the trace does not hold all of this thread\'s life '
-               '(it existed before the trace, or events were lost): its figures cover only '
-               'what the trace shows.</caption></table>' % (hz_ms, defs))
+    out.append('</table>')
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 
@@ -765,7 +770,7 @@ def boot(opts):
     """Runs the program with trace=sched; returns the serial output."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import qemu_run
-    append = ("trace=sched %s -- %s" % (opts.append, opts.prog)).strip()
+    append = " ".join(w for w in ("trace=sched", opts.append.strip(), "--", opts.prog) if w)
     cmd = qemu_run.qemu_command(opts.qemu, kernel=opts.kernel, append=append, smp=opts.smp,
                                 mem=opts.mem)
     status, out, secs = qemu_run.run(cmd, opts.timeout)
