@@ -799,6 +799,7 @@ def main(argv=None):
     ap.add_argument("--from", dest="t_from", type=float, help="draw from this tick")
     ap.add_argument("--to", dest="t_to", type=float, help="draw up to this tick")
     ap.add_argument("--width", type=int, default=1200, help="picture width in pixels")
+    ap.add_argument("--title", help="the picture's title")
     opts = ap.parse_args(argv)
 
     if opts.trace:
@@ -818,6 +819,7 @@ def main(argv=None):
     else:
         ap.error("give --trace FILE, or --kernel ELF --prog \"PROGRAM ARGS\"")
 
+    title = opts.title or title
     s = compute(parse_trace(text))
     if not s.nevents:
         print("viz: no trace=sched lines in the trace", file=sys.stderr)
