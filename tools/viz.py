@@ -435,7 +435,7 @@ def render_svg(s, title="", window=None, width=1200):
     y = 36
     for text, items in (("events lost in %d place(s): the hatched parts are unknown",
                          s.gaps), ("the tick counter fell behind the clock in %d place(s) "
-                                   "(orange on the axis): CPU 0 took no timer interrupts",
+                                   "(orange on the axis): CPU 0 missed timer interrupts",
                                    s.stalls),
                         ("%d contradiction(s) in the trace (listed in schedule.html)",
                          s.problems)):
@@ -734,9 +734,9 @@ def warning_lines(s):
                      % (first, last, a, b))
     for a, b, behind in s.stalls:
         lines.append("between ticks %.2f and %.2f the tick counter fell %.1f ticks behind the "
-                     "clock: CPU 0 took no timer interrupts (interrupts off, e.g. spinning "
-                     "for the scheduler lock while another CPU printed trace lines)"
-                     % (a, b, behind))
+                     "clock: CPU 0 took no timer interrupt for that long (its interrupts were "
+                     "off, e.g. waiting for sched_lock while another CPU printed trace lines, "
+                     "or the host did not run it)" % (a, b, behind))
     lines.extend(s.problems[:20])
     if len(s.problems) > 20:
         lines.append("... and %d more contradictions" % (len(s.problems) - 20))
