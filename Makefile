@@ -270,6 +270,14 @@ run: $(KERNEL)
 	@if [ -z "$(PROG)" ]; then echo 'usage: make run PROG="program args" [SMP=n] [ARGS=...]' >&2; exit 2; fi
 	$(Q)$(QEMU_RUN) --kernel $(KERNEL) --timeout $(or $(TIMEOUT),60) --append "$(ARGS) -- $(PROG)"
 
+# The schedule visualiser (docs/viz.md): runs PROG with trace=sched and
+# draws $(BUILD)/viz/schedule.svg and .html; VIZ="--from T --to T" zooms.
+.PHONY: viz
+viz: $(KERNEL)
+	@if [ -z "$(PROG)" ]; then echo 'usage: make viz PROG="program args" [SMP=n] [ARGS=...] [VIZ="--from T --to T"]' >&2; exit 2; fi
+	$(Q)$(PYTHON) tools/viz.py --qemu $(QEMU) --smp $(SMP) --mem $(MEM) --kernel $(KERNEL) \
+	    --timeout $(or $(TIMEOUT),60) --append "$(ARGS)" --prog "$(PROG)" --out $(BUILD)/viz $(VIZ)
+
 qemu-gdb: $(KERNEL)
 	@echo "QEMU is halted with a GDB stub on localhost:1234; run 'make gdb' in another terminal."
 	$(Q)$(QEMU_RUN) --interactive --gdb --kernel $(KERNEL) --append "panic=halt $(ARGS)"
@@ -315,6 +323,8 @@ help:
 	@echo "  make qemu [SMP=n] [ARGS=...]     boot the ISO through GRUB; console on this terminal (Ctrl-A X quits)"
 	@echo "  make run PROG=\"p args\" [SMP=n] [ARGS=...]"
 	@echo "                                   boot directly, run one program, exit with its status"
+	@echo "  make viz PROG=\"p args\" [SMP=n] [ARGS=...] [VIZ=\"--from T --to T\"]"
+	@echo "                                   run p with trace=sched; draw $(BUILD)/viz/schedule.svg and .html"
 	@echo "  make test [SMP=n] [T=glob]       every test; last line: N passed, N failed"
 	@echo "  make bench [SMP=n]               run the benchmarks; metric=NAME value=N unit=U lines"
 	@echo "  make qemu-gdb                    boot halted with a GDB stub on :1234"

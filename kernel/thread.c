@@ -5,6 +5,7 @@
 #include "kernel/sched/sched.h"
 #include "kernel/sched/policy.h"
 #include "kernel/sched/sleepq.h"
+#include "kernel/sched/events.h"
 #include "kernel/mm/kheap.h"
 #include "kernel/mm/vmap.h"
 #include "kernel/panic.h"
@@ -188,6 +189,7 @@ static int thread_spawn(struct process *p, const char *name, thread_fn fn, void 
         sched_policy->thread_init(t, parent);
     int tid = t->tid;
     sched_make_runnable(t, ENQUEUE_NEW);
+    sched_event_record_queued(SCHED_EV_NEW, this_cpu()->id, parent ? parent->tid : 0, t);
     spin_unlock(&sched_lock);
     return tid;
 }

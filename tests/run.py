@@ -43,7 +43,7 @@ class Test:
     def __init__(self, name, kind, **kw):
         self.name = name
         self.kind = kind                    # "host", "kernel", "system", "user" or "userbench"
-        self.binary = kw.get("binary")      # host: the executable
+        self.binary = kw.get("binary")      # host: the executable (or a command list)
         self.fn = kw.get("fn")              # kernel: the test's C function
         self.args = kw.get("args", "")      # kernel: extra command line
         self.expect_panic = kw.get("expect_panic")
@@ -174,6 +174,14 @@ def discover(opts):
             path = os.path.join(host_dir, f)
             if f.startswith("test_") and os.access(path, os.X_OK) and "." not in f:
                 tests.append(Test(f[len("test_"):].replace("_", "-"), "host", binary=path))
+    # Tests of the Python tools (tools/): tests/tools/test_NAME.py, run with
+    # this Python, pass on exit status 0; named tool-NAME.
+    tools_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tools")
+    if os.path.isdir(tools_dir):
+        for f in sorted(os.listdir(tools_dir)):
+            if f.startswith("test_") and f.endswith(".py"):
+                tests.append(Test("tool-" + f[len("test_"):-3].replace("_", "-"), "host",
+                                  binary=[sys.executable, os.path.join(tools_dir, f)]))
 
     cmd = qemu_run.qemu_command(opts.qemu, kernel=opts.kernel, append="test=list",
                                 smp=1, mem=opts.mem)
@@ -298,7 +306,8 @@ def run_one(t, opts):
     if t.kind == "host":
         start = time.monotonic()
         try:
-            p = subprocess.run([t.binary], capture_output=True, text=True, timeout=t.timeout)
+            cmd = t.binary if isinstance(t.binary, list) else [t.binary]
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=t.timeout)
             log = p.stdout + p.stderr
             reason = None if p.returncode == 0 else "exit status %d" % p.returncode
         except subprocess.TimeoutExpired:

@@ -28,9 +28,19 @@ def check_sched_trace(text):
     last_to = {}
     reasons = set()
     switches = wakes = 0
+    last_seq = None
     for line in text.splitlines():
+        seq = re.search(r"^sched: tick=.* seq=(\d+) ", line.strip())
+        if seq:
+            # Numbered 1, 2, 3 ... with none missing: no line was lost.
+            if last_seq is not None and int(seq.group(1)) != last_seq + 1:
+                return "trace line %s follows %d: lines lost" % (seq.group(1), last_seq)
+            last_seq = int(seq.group(1))
+        if re.match(r"sched: tick=\d+ cpu=\d+ event=new from=\d+ to=\d+ ", line.strip()):
+            continue        # a thread created (for tools/viz.py)
         m = re.match(r"sched: tick=(\d+) cpu=(\d+) event=(switch|wake) from=(\d+) to=(\d+)"
-                     r"(?: reason=(preempt|yield|block|exit))?\s*$", line.strip())
+                     r"(?: reason=(preempt|yield|block|exit))?(?: target=\d+)? seq=\d+ ns=\d+\s*$",
+                     line.strip())
         if not m:
             if line.startswith("sched:"):
                 return "malformed trace line: %r" % line

@@ -133,8 +133,9 @@ bool sched_wake_locked(struct thread *t)
     sleepq_remove(t);                   /* if it also had a timeout */
     t->wait_channel = 0;
     struct thread *waker = this_cpu()->current;
-    sched_event_record(SCHED_EV_WAKE, this_cpu()->id, waker ? waker->tid : 0, t->tid, 0);
     sched_make_runnable(t, ENQUEUE_WAKEUP);
+    /* After: the event names the CPU the thread was queued on. */
+    sched_event_record_queued(SCHED_EV_WAKE, this_cpu()->id, waker ? waker->tid : 0, t);
     return true;
 }
 

@@ -75,13 +75,15 @@ __attribute__((noreturn)) void sched_idle_loop(void);
 /* --- the scheduler's event record ------------------------------------
  * Every switch and wake-up is recorded in a ring buffer that tests read
  * (not timing), and printed as a line when trace=sched is given. */
-enum sched_event_kind { SCHED_EV_SWITCH, SCHED_EV_WAKE };
+enum sched_event_kind { SCHED_EV_SWITCH, SCHED_EV_WAKE, SCHED_EV_NEW };
 
 struct sched_event {
     uint64_t seq;               /* 1, 2, 3 ...: position in the record */
     uint64_t tick;
     int cpu;
-    int from, to;               /* tids; for a wake-up: waker and woken */
+    int from, to;               /* tids; for a wake-up: waker and woken;
+                                   for a new thread: creator and created */
+    int target;                 /* wake-up, new: the CPU it was queued on; else -1 */
     uint8_t kind;               /* enum sched_event_kind */
     uint8_t reason;             /* enum switch_reason, for switches */
 };
