@@ -114,14 +114,17 @@ def check_one_panic(text):
     return None
 
 
-def run_gdb_target(opts, smp, timeout, args):
-    """gdb-target: the GDB helpers against a kernel stopped at a known
-    point (tests/tools/test_gdb.py)."""
-    import os
-    import sys
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "tools"))
-    import test_gdb
-    return test_gdb.run(opts.kernel, smp, timeout, qemu=opts.qemu, mem=opts.mem, args=args)
+def gdb_target(test, policy):
+    """gdb-target, gdb-target-fifo: the GDB helpers against a kernel
+    stopped at a known point (tests/tools/test_gdb.py)."""
+    def run(opts, smp, timeout, args):
+        import os
+        import sys
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "tools"))
+        import test_gdb
+        return test_gdb.run(opts.kernel, smp, timeout, qemu=opts.qemu, mem=opts.mem, args=args,
+                            test=test, policy=policy)
+    return run
 
 
 def gdb_missing():
@@ -272,7 +275,14 @@ TESTS = [
         "ktest": True,
         # The kernel test stops every CPU with threads in known states;
         # gdb -batch checks `spindle threads/runq/cpus/bt` against them.
-        "run": run_gdb_target,
+        "run": gdb_target("gdb-target", "rr"),
+        "skip": gdb_missing,
+        "timeout": 120,
+    },
+    {
+        "name": "gdb-target-fifo",
+        "ktest": True,                       # with its sched=fifo
+        "run": gdb_target("gdb-target-fifo", "fifo"),
         "skip": gdb_missing,
         "timeout": 120,
     },

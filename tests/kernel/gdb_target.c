@@ -12,7 +12,8 @@
  * The test never passes on its own: it ends in debug_stop_here, with every
  * CPU halted, and the host side attaches GDB and checks what the helpers
  * print. So the runner runs it only through tests/tools/test_gdb.py (a
- * system test), never as a plain kernel test. By hand:
+ * system test), never as a plain kernel test. gdb-target-fifo is the same
+ * under sched=fifo. By hand:
  *     make qemu-gdb ARGS="test=gdb-target"   and   make gdb
  *
  * The machine it leaves (N = CPUs):
@@ -87,7 +88,8 @@ static void wait_for_state(int tid, enum thread_state state, const char *channel
     }
 }
 
-KTEST(test_gdb_target, "gdb-target")
+/* Sets the machine up as the comment at the top says and stops it. */
+static void gdb_target_stop(void)
 {
     /* The test thread runs on CPU 0, and so does everything else, except
        the blocker, which runs on CPU 1 when there is one: `spindle threads`
@@ -130,4 +132,15 @@ KTEST(test_gdb_target, "gdb-target")
            "runnable=%d,%d,%d\n", thread_current()->tid, blocker, blocker_cpu, waiter, sleeper,
            runnable[0], runnable[1], runnable[2]);
     debug_stop_here("gdb-target");
+}
+
+KTEST(test_gdb_target, "gdb-target")
+{
+    gdb_target_stop();
+}
+
+/* The same under the fifo policy: `spindle runq` must find its queues too. */
+KTEST(test_gdb_target_fifo, "gdb-target-fifo", .args = "sched=fifo")
+{
+    gdb_target_stop();
 }

@@ -82,7 +82,7 @@ class Qemu:
         self.poll_output()
 
 
-def boot(kernel, smp, deadline, qemu, mem, args):
+def boot(kernel, smp, deadline, qemu, mem, args, test):
     """Boots gdb-target with a GDB stub and waits until every CPU has
     stopped. Returns (Qemu, port, reason): reason None once stopped; else
     QEMU is already killed."""
@@ -90,7 +90,7 @@ def boot(kernel, smp, deadline, qemu, mem, args):
     for _ in range(PORT_TRIES):
         port = free_port()
         cmd = qemu_run.qemu_command(qemu, kernel=kernel, smp=smp, mem=mem,
-                                    append="%s test=gdb-target" % args,
+                                    append="%s test=%s" % (args, test),
                                     extra=["-gdb", "tcp:127.0.0.1:%d" % port])
         vm = Qemu(cmd)
         try:
@@ -218,9 +218,11 @@ def check_backtrace(lines, tid, callees_first):
     return None
 
 
-def check_runq(lines, ids, smp):
-    """`spindle runq`: CPU 0 holds exactly the three runnable threads; the
-    other CPUs' queues are empty."""
+def check_runq(lines, ids, smp, policy):
+    """`spindle runq`: the policy named; CPU 0 holds exactly the three
+    runnable threads; the other CPUs' queues are empty."""
+    if not lines or not lines[0].startswith("policy %s:" % policy):
+        return "spindle runq does not name policy %s: %s" % (policy, lines[:1])
     queued = {}
     cpu = None
     for line in lines:
@@ -270,10 +272,13 @@ def check_cpus(lines, ids, smp):
     return None
 
 
-def run(kernel, smp, timeout, qemu="qemu-system-x86_64", mem=256, args="", gdb="gdb"):
-    """The whole test: returns (reason or None, log text)."""
+def run(kernel, smp, timeout, qemu="qemu-system-x86_64", mem=256, args="", gdb="gdb",
+        test="gdb-target", policy="rr"):
+    """The whole test: boots kernel test `test` (gdb-target, or
+    gdb-target-fifo with args "sched=fifo") and expects `policy` in
+    `spindle runq`. Returns (reason or None, log text)."""
     deadline = time.monotonic() + timeout
-    vm, port, reason = boot(kernel, smp, deadline, qemu, mem, args)
+    vm, port, reason = boot(kernel, smp, deadline, qemu, mem, args, test)
     try:
         serial = vm.text()
         if reason:
@@ -296,7 +301,7 @@ def run(kernel, smp, timeout, qemu="qemu-system-x86_64", mem=256, args="", gdb="
             return "GDB did not run %s" % missing, log
         checks = [
             check_threads(got["spindle threads"], ids, smp),
-            check_runq(got["spindle runq"], ids, smp),
+            check_runq(got["spindle runq"], ids, smp, policy),
             check_cpus(got["spindle cpus"], ids, smp),
             # Innermost first: each blocked thread is in the scheduler,
             # called from the lock, called from the test's named function.
@@ -309,7 +314,7 @@ def run(kernel, smp, timeout, qemu="qemu-system-x86_64", mem=256, args="", gdb="
             check_backtrace(got[bt["sleeper"]], ids["sleeper"],
                             ["sched_switch", "gdb_target_sleeper", "thread_start"]),
             # The running thread: GDB's own bt on CPU 0's vCPU.
-            check_backtrace(got[bt["main"]], ids["main"], ["debug_stop_here", "test_gdb_target"]),
+            check_backtrace(got[bt["main"]], ids["main"], ["debug_stop_here", "gdb_target_stop"]),
         ]
         for problem in checks:
             if problem:
@@ -328,18 +333,21 @@ def main():
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--qemu", default="qemu-system-x86_64")
     ap.add_argument("--gdb", default="gdb")
+    ap.add_argument("--fifo", action="store_true", help="gdb-target-fifo: under sched=fifo")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the log on success too")
     opts = ap.parse_args()
+    name = "gdb-target-fifo" if opts.fifo else "gdb-target"
     missing = gdb_missing(opts.gdb)
     if missing:
-        print("SKIP gdb-target: %s" % missing)
+        print("SKIP %s: %s" % (name, missing))
         return 0
     start = time.monotonic()
     reason, log = run(os.path.join(opts.build, "spindle.elf"), opts.smp, opts.timeout,
-                      qemu=opts.qemu, gdb=opts.gdb)
+                      qemu=opts.qemu, gdb=opts.gdb, test=name, args="sched=fifo" if opts.fifo else "",
+                      policy="fifo" if opts.fifo else "rr")
     if reason or opts.verbose:
         print(log)
-    print("%s gdb-target %.2fs%s" % ("FAIL" if reason else "PASS", time.monotonic() - start,
+    print("%s %s %.2fs%s" % ("FAIL" if reason else "PASS", name, time.monotonic() - start,
                                       "  " + reason if reason else ""))
     return 1 if reason else 0
 
