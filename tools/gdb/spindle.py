@@ -188,6 +188,10 @@ def gdb_thread_of(cpu):
     want = int(cpu.address)
     selected = gdb.selected_thread()
     try:
+        frame = gdb.selected_frame()
+    except gdb.error:
+        frame = None
+    try:
         for th in gdb.selected_inferior().threads():
             th.switch()
             for reg in ("$gs_base", "$k_gs_base"):
@@ -199,6 +203,8 @@ def gdb_thread_of(cpu):
     finally:
         if selected is not None:
             selected.switch()
+            if frame is not None and frame.is_valid():
+                frame.select()
     return None
 
 
@@ -408,7 +414,8 @@ def contains_queue(type_, memo):
 def find_queues(value, label, cpu, ncpu_slots, memo, out):
     """Appends (cpu, label, kind, value) for each thread_queue or list in
     value. The first array level with MAX_CPUS elements is taken to be
-    indexed by CPU (the policy interface says so: queues per CPU)."""
+    indexed by CPU (the policy interface says so: queues per CPU); only
+    the CPUs that exist are read."""
     type_ = value.type.strip_typedefs()
     if not contains_queue(type_, memo):
         return
@@ -417,6 +424,8 @@ def find_queues(value, label, cpu, ncpu_slots, memo, out):
     elif type_.code == gdb.TYPE_CODE_ARRAY:
         low, high = type_.range()
         per_cpu = cpu is None and high - low + 1 == ncpu_slots
+        if per_cpu:
+            high = low + int(symbol_value("ncpus")) - 1
         for i in range(low, high + 1):
             find_queues(value[i], "%s[%d]" % (label, i), i if per_cpu else cpu,
                         ncpu_slots, memo, out)
@@ -460,9 +469,18 @@ def policy_queues(policy):
 
 
 def queue_threads(kind, value):
+    """The threads in one queue, front first. A list whose entries are not
+    TCBs (linked through something else than thread.run_node) is not a
+    run queue: its "threads" are returned as None."""
     if kind == "thread_queue":
         return list(walk_thread_queue(value))
-    return list(walk_list(value, "thread", "run_node"))
+    try:
+        threads = list(walk_list(value, "thread", "run_node"))
+        if any(int(t["magic"]) != THREAD_MAGIC for t in threads):
+            return [None]
+    except gdb.MemoryError:
+        return [None]
+    return threads
 
 
 class SpindleRunq(SpindleCommand):
@@ -492,6 +510,9 @@ not know (register a reader in runq_readers, tools/gdb/spindle.py)."""
 
         def show(groups):
             for label, ts in groups:
+                if ts == [None]:
+                    print("  %s: (a list, but not of threads linked through run_node)" % label)
+                    continue
                 print("  %s:" % label)
                 for n, t in enumerate(ts, 1):
                     queued.add(int(t.address))
@@ -513,13 +534,15 @@ not know (register a reader in runq_readers, tools/gdb/spindle.py)."""
                 groups = [(label, queue_threads(kind, v)) for cpu, label, kind, v in found
                           if cpu == i]
             groups = [(label, ts) for label, ts in groups if ts]
-            print("CPU %d: running %s; %d queued" % (i, running, sum(len(ts) for _, ts in groups)))
+            count = sum(len(ts) for _, ts in groups if ts != [None])
+            print("CPU %d: running %s; %d queued" % (i, running, count))
             show(groups)
         i = None
         shared = [(label, queue_threads(kind, v)) for cpu, label, kind, v in found if cpu is None]
         shared = [(label, ts) for label, ts in shared if ts]
         if shared:
-            print("shared by every CPU: %d queued" % sum(len(ts) for _, ts in shared))
+            print("shared by every CPU: %d queued" % sum(len(ts) for _, ts in shared
+                                                         if ts != [None]))
             show(shared)
         stray = [t for t in all_threads() if state_name(t) == "runnable" and not is_idle(t)
                  and int(t.address) not in queued and running_on(t) is None]
