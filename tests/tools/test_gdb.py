@@ -218,6 +218,18 @@ def check_backtrace(lines, tid, callees_first):
     return None
 
 
+def check_first_frames(lines, tid):
+    """`spindle bt` of a runnable spinner: whether it has run yet or not
+    (that depends on the timer), its chain ends in context_trampoline, where
+    every thread starts, and never names context_switch (a thread that
+    never ran has context_trampoline's first byte as "return address",
+    which is not looked up one byte early, in context_switch)."""
+    names = frame_functions(lines)
+    if not names or names[-1] != "context_trampoline" or "context_switch" in names:
+        return "spindle bt %d should end in context_trampoline: %s" % (tid, names or lines)
+    return None
+
+
 def check_runq(lines, ids, smp, policy):
     """`spindle runq`: the policy named; CPU 0 holds exactly the three
     runnable threads; the other CPUs' queues are empty."""
@@ -290,6 +302,7 @@ def run(kernel, smp, timeout, qemu="qemu-system-x86_64", mem=256, args="", gdb="
         ids = {"main": v[0], "blocker": v[1], "blocker_cpu": v[2], "waiter": v[3],
                "sleeper": v[4], "runnable": v[5:8]}
         bt = {name: "spindle bt %d" % ids[name] for name in ("blocker", "waiter", "sleeper", "main")}
+        bt["runnable"] = "spindle bt %d" % ids["runnable"][0]
         commands = ["spindle threads", "spindle runq", "spindle cpus"] + list(bt.values())
         output, reason = run_gdb(kernel, port, commands, deadline, gdb)
         log = serial + "\n---- gdb ----\n" + output
@@ -313,6 +326,7 @@ def run(kernel, smp, timeout, qemu="qemu-system-x86_64", mem=256, args="", gdb="
                              "gdb_target_waiter", "thread_start"]),
             check_backtrace(got[bt["sleeper"]], ids["sleeper"],
                             ["sched_switch", "gdb_target_sleeper", "thread_start"]),
+            check_first_frames(got[bt["runnable"]], ids["runnable"][0]),
             # The running thread: GDB's own bt on CPU 0's vCPU.
             check_backtrace(got[bt["main"]], ids["main"], ["debug_stop_here", "gdb_target_stop"]),
         ]

@@ -235,13 +235,9 @@ def frame_text(number, pc):
     instruction before it, so pc - 1 is looked up (as in regs.c) -- except
     for a thread that never ran, whose "return address" is the first
     instruction of context_trampoline (context.c), not after a call."""
-    trampoline = gdb.lookup_global_symbol("context_trampoline")
-    if trampoline is None:
-        out = gdb.execute("info address context_trampoline", to_string=True)
-        is_entry = ("0x%x" % pc) in out
-    else:
-        is_entry = int(trampoline.value().address) == pc
-    lookup = pc if is_entry else pc - 1
+    # (An assembly symbol: no debug info, but GDB knows its address.)
+    trampoline = int(gdb.parse_and_eval("(unsigned long)&context_trampoline"))
+    lookup = pc if pc == trampoline else pc - 1
     names = function_names(lookup) or ["??"]
     sal = gdb.find_pc_line(lookup)
     where = ""
@@ -383,7 +379,7 @@ bt on the CPU that runs it."""
         last = " last ran on CPU %d" % cpu_number
         if int(field_or(t, "times_scheduled", 1)) == 0:
             last = " never ran" + (" (queued on CPU %d)" % cpu_number if state == "runnable"
-                                   and cpu_number >= 0 else "")
+                                   and cpu_number >= 0 and not is_idle(t) else "")
         print("%s, %s,%s; saved context at 0x%x:" % (describe(t), what, last,
                                                       int(t["kernel_sp"])))
         for line in saved_context_backtrace(t):
