@@ -18,7 +18,7 @@ THREAD_MAGIC = 0x5350494E
 WALK_MAX = 4096
 BACKTRACE_MAX = 64
 
-# Policies whose queues the generic search (find_policy_queues) cannot
+# Policies whose queues the generic search (policy_queues) cannot
 # read can register a reader here, from a GDB script or `python`:
 #     runq_readers["mypolicy"] = lambda cpu: [("label", [thread_value, ...]), ...]
 # where each thread_value is a gdb.Value of type struct thread (not a pointer).
@@ -386,8 +386,8 @@ bt on the CPU that runs it."""
             print(line)
 
 
-def queue_types():
-    return {"thread_queue", "list"}
+# The structs a run queue is made of (sched/thread_queue.h, lib/list.h).
+QUEUE_TYPES = ("thread_queue", "list")
 
 
 def contains_queue(type_, memo):
@@ -399,7 +399,7 @@ def contains_queue(type_, memo):
     memo[key] = False                   # a struct that contains itself (by pointer: no)
     found = False
     if type_.code == gdb.TYPE_CODE_STRUCT:
-        found = type_.tag in queue_types() or any(
+        found = type_.tag in QUEUE_TYPES or any(
             f.type is not None and contains_queue(f.type, memo) for f in type_.fields())
     elif type_.code == gdb.TYPE_CODE_ARRAY:
         found = contains_queue(type_.target(), memo)
@@ -415,7 +415,7 @@ def find_queues(value, label, cpu, ncpu_slots, memo, out):
     type_ = value.type.strip_typedefs()
     if not contains_queue(type_, memo):
         return
-    if type_.code == gdb.TYPE_CODE_STRUCT and type_.tag in queue_types():
+    if type_.code == gdb.TYPE_CODE_STRUCT and type_.tag in QUEUE_TYPES:
         out.append((cpu, label, type_.tag, value))
     elif type_.code == gdb.TYPE_CODE_ARRAY:
         low, high = type_.range()
