@@ -37,6 +37,7 @@ HOSTCC  ?= $(if $(CROSS),cc,$(CC))
 PYTHON  ?= python3
 QEMU    ?= qemu-system-x86_64
 GDB     ?= gdb
+GDBPORT ?= 1234
 
 IS_CLANG := $(shell $(CC) --version 2>/dev/null | grep -q clang && echo 1)
 ifeq ($(IS_CLANG)$(CROSS),1x86_64-elf-)
@@ -279,11 +280,12 @@ viz: $(KERNEL)
 	    --timeout $(or $(TIMEOUT),60) --append "$(ARGS)" --prog "$(PROG)" --out $(BUILD)/viz $(VIZ)
 
 qemu-gdb: $(KERNEL)
-	@echo "QEMU is halted with a GDB stub on localhost:1234; run 'make gdb' in another terminal."
-	$(Q)$(QEMU_RUN) --interactive --gdb --kernel $(KERNEL) --append "panic=halt $(ARGS)"
+	@echo "QEMU is halted with a GDB stub on localhost:$(GDBPORT); run 'make gdb' in another terminal."
+	$(Q)$(QEMU_RUN) --interactive --gdb --gdb-port $(GDBPORT) --kernel $(KERNEL) --append "panic=halt $(ARGS)"
 
+# tools/gdbinit attaches to GDBPORT and loads tools/gdb/spindle.py (docs/debugging.md).
 gdb: $(KERNEL)
-	$(GDB) -q -x tools/gdbinit $(KERNEL)
+	SPINDLE_GDB_PORT=$(GDBPORT) $(GDB) -q -x tools/gdbinit $(KERNEL)
 
 # --- tests -----------------------------------------------------------------
 .PHONY: test
@@ -327,8 +329,8 @@ help:
 	@echo "                                   run p with trace=sched; draw $(BUILD)/viz/schedule.svg and .html"
 	@echo "  make test [SMP=n] [T=glob]       every test; last line: N passed, N failed"
 	@echo "  make bench [SMP=n]               run the benchmarks; metric=NAME value=N unit=U lines"
-	@echo "  make qemu-gdb                    boot halted with a GDB stub on :1234"
-	@echo "  make gdb                         attach GDB to make qemu-gdb"
+	@echo "  make qemu-gdb [GDBPORT=n]        boot halted with a GDB stub on :1234 (or n)"
+	@echo "  make gdb [GDBPORT=n]             attach GDB to make qemu-gdb; spindle helpers loaded"
 	@echo "  make clean                       remove $(BUILD)/"
 	@echo "  make help                        this text"
 	@echo "Variables: V=1 (show commands), CC=clang, BUILD=dir, MEM=MiB, CROSS=prefix"

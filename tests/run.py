@@ -53,6 +53,7 @@ class Test:
         self.timeout = float(kw.get("timeout", 0) or 0) or DEFAULT_TIMEOUT
         self.exclusive = bool(kw.get("exclusive"))
         self.benchmark = bool(kw.get("benchmark"))
+        self.skip = kw.get("skip")          # why it cannot run on this host, or None
         self.spec = kw.get("spec")          # system: the dict from tests/system.py;
                                             # user: the same, made from the file's directives
 
@@ -200,7 +201,8 @@ def discover(opts):
             sys.exit(1)
         tests.append(Test(spec["name"], "system", spec=spec, timeout=spec.get("timeout"),
                           min_cpus=spec.get("min_cpus"), exclusive=spec.get("exclusive"),
-                          args=ktest.args if ktest else ""))
+                          args=ktest.args if ktest else "",
+                          skip=spec["skip"]() if spec.get("skip") else None))
     tests.extend(discover_user_tests())
     tests.extend(kernel_tests.values())
     if os.path.exists(USER_BENCH_SOURCE):
@@ -335,6 +337,11 @@ def run_one(t, opts):
         return judge_kernel(t, status, text), secs, text
 
     spec = t.spec
+    if spec.get("run"):
+        # A test that drives QEMU itself (gdb-target attaches GDB to it).
+        start = time.monotonic()
+        reason, text = spec["run"](opts, smp, t.timeout, t.args)
+        return reason, time.monotonic() - start, text
     append = spec.get("append", "")
     if spec.get("ktest"):
         append += " %s test=%s" % (t.args, t.name)
@@ -386,6 +393,11 @@ def main():
         print("run.py: no test matches %r" % opts.filter)
         print("0 passed, 0 failed")
         sys.exit(1)
+
+    for t in tests:
+        if t.skip:
+            print("SKIP %s: %s" % (t.name, t.skip))
+    tests = [t for t in tests if not t.skip]
 
     if opts.bench:
         opts.jobs = 1                       # benchmarks measure: one at a time

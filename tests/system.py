@@ -15,6 +15,9 @@ Each entry is a dict:
   check     a function(output) returning None or the reason for failure
   qemu_args extra QEMU arguments
   min_cpus, timeout, exclusive as for kernel tests
+  run       a function(opts, smp, timeout, args) -> (reason or None, log)
+            that boots and judges by itself (instead of the keys above)
+  skip      a function() -> None, or why the test cannot run on this host
 """
 
 # The banner names the version, the CPU count, the memory size and the
@@ -119,6 +122,24 @@ def check_one_panic(text):
     if "did not confirm" in text:
         return "a CPU did not confirm it stopped"
     return None
+
+
+def gdb_target(test, policy):
+    """gdb-target, gdb-target-fifo: the GDB helpers against a kernel
+    stopped at a known point (tests/tools/test_gdb.py)."""
+    def run(opts, smp, timeout, args):
+        import os
+        import sys
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "tools"))
+        import test_gdb
+        return test_gdb.run(opts.kernel, smp, timeout, qemu=opts.qemu, mem=opts.mem, args=args,
+                            test=test, policy=policy)
+    return run
+
+
+def gdb_missing():
+    import shutil
+    return None if shutil.which("gdb") else "gdb is not installed (make deps installs it)"
 
 
 TESTS = [
@@ -258,5 +279,21 @@ TESTS = [
         "dialogue": [("$ ", b"hello\r"), ("$ ", b"nosuch\r"), ("$ ", b"halt\r")],
         "expect": [r"^hello, world\r?$", r"^sh: nosuch: no such program\r?$"],
         "reject": [r"killed:"],
+    },
+    {
+        "name": "gdb-target",
+        "ktest": True,
+        # The kernel test stops every CPU with threads in known states;
+        # gdb -batch checks `spindle threads/runq/cpus/bt` against them.
+        "run": gdb_target("gdb-target", "rr"),
+        "skip": gdb_missing,
+        "timeout": 120,
+    },
+    {
+        "name": "gdb-target-fifo",
+        "ktest": True,                       # with its sched=fifo
+        "run": gdb_target("gdb-target-fifo", "fifo"),
+        "skip": gdb_missing,
+        "timeout": 120,
     },
 ]

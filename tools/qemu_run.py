@@ -20,8 +20,9 @@ STATUS_QEMU_FAILED = 127
 
 
 def qemu_command(qemu="qemu-system-x86_64", kernel=None, iso=None, append="",
-                 smp=1, mem=256, interactive=False, gdb=False, extra=()):
-    """The QEMU command line for one boot, as a list."""
+                 smp=1, mem=256, interactive=False, gdb=False, extra=(), gdb_port=1234):
+    """The QEMU command line for one boot, as a list. gdb: start halted
+    with a GDB stub on gdb_port (what -s -S do for port 1234)."""
     cmd = [qemu, "-accel", "tcg,thread=multi", "-smp", str(smp), "-m", str(mem),
            "-nic", "none", "-no-reboot",
            # Port 0xf4: writing v exits QEMU with (v << 1) | 1.
@@ -38,7 +39,7 @@ def qemu_command(qemu="qemu-system-x86_64", kernel=None, iso=None, append="",
         if append.strip():
             cmd += ["-append", append.strip()]
     if gdb:
-        cmd += ["-s", "-S"]
+        cmd += ["-gdb", "tcp::%d" % gdb_port, "-S"]
     cmd += list(extra)
     return cmd
 
@@ -141,13 +142,14 @@ def main():
     ap.add_argument("--timeout", type=float, default=60, help="seconds (headless only)")
     ap.add_argument("--interactive", action="store_true", help="console on this terminal")
     ap.add_argument("--gdb", action="store_true", help="start halted with a GDB stub on :1234")
+    ap.add_argument("--gdb-port", type=int, default=1234, help="the GDB stub's TCP port")
     args = ap.parse_args()
     if not args.kernel and not args.iso:
         ap.error("give --kernel or --iso")
     if args.smp < 1:
         ap.error("--smp must be at least 1")
     cmd = qemu_command(args.qemu, args.kernel, args.iso, args.append, args.smp, args.mem,
-                       args.interactive, args.gdb)
+                       args.interactive, args.gdb, gdb_port=args.gdb_port)
     if args.interactive:
         try:
             rc = subprocess.call(cmd)
