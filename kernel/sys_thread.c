@@ -9,6 +9,7 @@
 #include "kernel/sched/sched.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/memlayout.h"
+#include "arch/x86_64/fsbase.h"
 #include "lib/abi.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -21,12 +22,14 @@ long sys_gettid(const struct syscall_args *a)
 
 long sys_thread_create(const struct syscall_args *a)
 {
-    uint64_t entry = a->arg[0], arg = a->arg[1], stack_top = a->arg[2];
+    uint64_t entry = a->arg[0], arg = a->arg[1], stack_top = a->arg[2], fs_base = a->arg[3];
     if (entry >= USER_TOP || stack_top >= USER_TOP || stack_top < 16)
         return -EFAULT;
+    if (!fsbase_valid_for_user(fs_base))
+        return -EINVAL;
     struct process *p = thread_current()->process;
     /* %rsp as if entry had been called: 16-aligned minus the return address. */
-    return thread_create_user(p, p->name, entry, arg, (stack_top & ~15ull) - 8);
+    return thread_create_user_fs(p, p->name, entry, arg, (stack_top & ~15ull) - 8, fs_base);
 }
 
 long sys_thread_exit(const struct syscall_args *a)

@@ -221,7 +221,7 @@ static long enter_user_mode(void *arg)
 }
 
 struct user_start {
-    uint64_t entry, arg, stack;
+    uint64_t entry, arg, stack, fs_base;
 };
 
 static void set_user_start(struct thread *t, void *ctx)
@@ -230,12 +230,19 @@ static void set_user_start(struct thread *t, void *ctx)
     t->user_entry = u->entry;
     t->user_arg = u->arg;
     t->user_stack = u->stack;
+    t->fs_base = u->fs_base;
 }
 
 int thread_create_user(struct process *p, const char *name, uint64_t entry, uint64_t arg,
                        uint64_t stack)
 {
-    struct user_start u = { entry, arg, stack };
+    return thread_create_user_fs(p, name, entry, arg, stack, 0);
+}
+
+int thread_create_user_fs(struct process *p, const char *name, uint64_t entry, uint64_t arg,
+                          uint64_t stack, uint64_t fs_base)
+{
+    struct user_start u = { entry, arg, stack, fs_base };
     return thread_spawn(p, name, enter_user_mode, 0, set_user_start, &u);
 }
 

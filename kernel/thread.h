@@ -96,6 +96,8 @@ struct thread {
     bool interruptible;         /* blocked in a wait that a kill may cut short */
     struct process *futex_process;  /* the futex it waits on: its process ... */
     uint64_t futex_addr;            /* ... and user address (kernel/futex.c) */
+    uint64_t fs_base;           /* its FS base, the TLS thread pointer: loaded into
+                                   MSR_FS_BASE when it is switched in (context.c) */
 
     struct list_node all_node;      /* in the list of every thread */
     struct list_node tid_node;      /* in the tid hash table */
@@ -116,6 +118,11 @@ int thread_create_on(const char *name, thread_fn fn, void *arg, uint64_t affinit
    (The threads of user processes are made by this.) */
 int thread_create_user(struct process *p, const char *name, uint64_t entry, uint64_t arg,
                        uint64_t stack);
+
+/* thread_create_user, for a thread that starts with FS base fs_base (a
+   user address: the caller checks it) instead of 0. */
+int thread_create_user_fs(struct process *p, const char *name, uint64_t entry, uint64_t arg,
+                          uint64_t stack, uint64_t fs_base);
 
 /* Before returning to user mode (after a system call or an interrupt):
    exits the calling thread if its process is ending. Interrupts off. */

@@ -28,8 +28,9 @@ int uvm_map_zeroed(struct process *p, uint64_t va, uint64_t len, unsigned flags)
 void uvm_poke(struct process *p, uint64_t va, const void *src, uint64_t len);
 
 /* Maps the main thread's stack (USER_STACK_SIZE below USER_STACK_TOP, a
-   guard page under it) and lays out argc, argv and the strings on it as
-   crt0 expects (docs/user.md). Stores the initial %rsp in *rsp. */
+   guard page under it) and lays out argc, argv, an empty environment, the
+   auxiliary vector (with p->tls) and the strings on it as crt0 expects
+   (docs/user.md). Stores the initial %rsp in *rsp. */
 int uvm_setup_stack(struct process *p, int argc, char *const argv[], uint64_t *rsp);
 
 /* The system calls' halves: anonymous memory, len rounded up to pages. */
