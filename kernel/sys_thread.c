@@ -6,6 +6,7 @@
 #include "kernel/time.h"
 #include "kernel/uaccess.h"
 #include "kernel/mm/kheap.h"
+#include "kernel/mm/uvm.h"
 #include "kernel/sched/sched.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/memlayout.h"
@@ -29,7 +30,12 @@ long sys_thread_create(const struct syscall_args *a)
         return -EINVAL;
     struct process *p = thread_current()->process;
     /* %rsp as if entry had been called: 16-aligned minus the return address. */
-    return thread_create_user_fs(p, p->name, entry, arg, (stack_top & ~15ull) - 8, fs_base);
+    struct user_thread_start start = {
+        .entry = entry, .arg = arg, .stack = (stack_top & ~15ull) - 8, .fs_base = fs_base,
+    };
+    /* The stack's range, for thread dumps: the mmap area it lies in. */
+    uvm_area_of(p, stack_top - 1, &start.stack_low, &start.stack_high);
+    return thread_create_user_with(p, p->name, &start);
 }
 
 long sys_thread_exit(const struct syscall_args *a)

@@ -67,6 +67,17 @@ struct thread_info {
     int32_t pad;
     uint64_t ticks;             /* timer ticks it has run */
     char wait[ABI_NAME_MAX];    /* what it waits on, or "" */
+    /* More of the TCB (docs/threads.md): */
+    uint64_t tls_base;          /* its FS base: the TLS thread pointer (0: none) */
+    uint64_t user_stack_low;    /* its user stack: the mapping it lies in, */
+    uint64_t user_stack_high;   /* [low, high); 0, 0 if unknown (kernel threads) */
+    uint64_t kstack_base;       /* its kernel stack: lowest address ... */
+    uint64_t kstack_size;       /* ... and usable bytes (the TCB sits above them) */
+    uint64_t last_run_tick;     /* timer tick (of CPU 0's count) when it last got a CPU */
+    uint64_t last_run_ns;       /* the same as nanoseconds since boot (SYS_clock) */
+    uint64_t voluntary_switches;    /* left the CPU by yield, block or sleep */
+    uint64_t involuntary_switches;  /* preempted */
+    uint64_t affinity;          /* bit i: may run on CPU i */
 };
 
 /*

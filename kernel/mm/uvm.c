@@ -178,6 +178,23 @@ long uvm_mmap(struct process *p, uint64_t len, int prot)
     return (long)va;
 }
 
+bool uvm_area_of(struct process *p, uint64_t addr, uint64_t *start, uint64_t *end)
+{
+    bool found = false;
+    mutex_lock(&p->vm_lock);
+    list_for_each(n, &p->mmap_areas) {
+        struct uvm_area *a = list_entry(n, struct uvm_area, node);
+        if (addr >= a->start && addr < a->end) {
+            *start = a->start;
+            *end = a->end;
+            found = true;
+            break;
+        }
+    }
+    mutex_unlock(&p->vm_lock);
+    return found;
+}
+
 /* True if every page of [start, end) lies in some area mmap handed out. */
 static bool from_mmap(struct process *p, uint64_t start, uint64_t end)
 {

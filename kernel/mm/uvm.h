@@ -4,6 +4,7 @@
 #define KERNEL_MM_UVM_H
 
 #include <stdint.h>
+#include <stdbool.h>
 
 struct process;
 
@@ -35,6 +36,10 @@ int uvm_setup_stack(struct process *p, int argc, char *const argv[], uint64_t *r
 
 /* The system calls' halves: anonymous memory, len rounded up to pages. */
 long uvm_mmap(struct process *p, uint64_t len, int prot);
+
+/* If addr lies in an area mmap handed out to p, stores its range in
+   *start, *end and returns true; false (nothing stored) otherwise. */
+bool uvm_area_of(struct process *p, uint64_t addr, uint64_t *start, uint64_t *end);
 int uvm_munmap(struct process *p, uint64_t addr, uint64_t len);
 
 #endif
