@@ -1,12 +1,14 @@
 /* The ELF64 loader (System V ABI, "ELF-64 Object File Format" 1.5): magic,
    class, machine, type, program headers in bounds, segments page-congruent,
-   inside the user half and clear of the stack, the entry in an executable segment. */
+   inside the user half and clear of the stack, the entry in an executable
+   segment, and the TLS template (PT_TLS) sane. */
 #include "kernel/elf.h"
 #include "kernel/mm/uvm.h"
 #include "kernel/process.h"
 #include "lib/abi.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+#include "kernel/printk.h"
 #include "arch/x86_64/memlayout.h"
 #include "arch/x86_64/paging.h"
 
@@ -29,6 +31,7 @@ struct elf64_phdr {
 #define ET_EXEC      2
 #define EM_X86_64    62
 #define PT_LOAD      1
+#define PT_TLS       7
 #define PF_X         1
 #define PF_W         2
 #define MAX_PHDRS    16
@@ -41,8 +44,53 @@ struct elf64_phdr {
 static uint64_t page_down(uint64_t v) { return v & ~(PAGE_SIZE - 1); }
 static uint64_t page_up(uint64_t v) { return (v + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
 
-/* Checks the file header and the program headers; 0 or -ENOEXEC. */
-static int validate(const uint8_t *image, uint64_t size, const struct elf64_header **out)
+/* Prints why program name's PT_TLS segment is refused; returns -ENOEXEC. */
+static int bad_tls(const char *name, const char *why, uint64_t value)
+{
+    printk("elf: %s: bad PT_TLS segment: %s (0x%lx)\n", name, why, value);
+    return -ENOEXEC;
+}
+
+/*
+ * Checks the TLS template s (a PT_TLS program header) of an image of size
+ * bytes whose program headers are ph[0..phnum). Every thread's block is
+ * built by the user library from it (docs/user.md, "Thread-local storage"),
+ * so its numbers must be ones the library can trust: an alignment that is a
+ * power of two (0 means 1, as for any segment) and at most a page, a size
+ * within TLS_MEMSZ_MAX, .tdata no bigger than the block, inside the file,
+ * and inside the file-backed part of a PT_LOAD segment at the same offset,
+ * so that the bytes at addr in memory are the initial values.
+ */
+static int validate_tls(const char *name, const struct elf64_phdr *s, const struct elf64_phdr *ph,
+                        int phnum, uint64_t size)
+{
+    uint64_t align = s->align ? s->align : 1;
+    if (align & (align - 1))
+        return bad_tls(name, "alignment is not a power of two", s->align);
+    if (align > TLS_ALIGN_MAX)
+        return bad_tls(name, "alignment above TLS_ALIGN_MAX", s->align);
+    if (s->memsz > TLS_MEMSZ_MAX)
+        return bad_tls(name, "memsz above TLS_MEMSZ_MAX", s->memsz);
+    if (s->filesz > s->memsz)
+        return bad_tls(name, "filesz larger than memsz", s->filesz);
+    if (s->offset > size || s->filesz > size - s->offset)
+        return bad_tls(name, "initialisation image outside the file", s->offset);
+    if (s->filesz == 0)
+        return 0;
+    for (int i = 0; i < phnum; i++) {
+        const struct elf64_phdr *l = &ph[i];
+        if (l->type == PT_LOAD && s->vaddr >= l->vaddr && s->vaddr - l->vaddr <= l->filesz &&
+            s->filesz <= l->filesz - (s->vaddr - l->vaddr) &&
+            s->offset - l->offset == s->vaddr - l->vaddr)
+            return 0;
+    }
+    return bad_tls(name, "initialisation image not inside a loaded segment", s->vaddr);
+}
+
+/* Checks the file header and the program headers; 0 or -ENOEXEC. Fills
+   *tls with the TLS template (zero when there is no PT_TLS). */
+static int validate(const char *name, const uint8_t *image, uint64_t size,
+                    const struct elf64_header **out, struct elf_tls *tls)
 {
     const struct elf64_header *h = (const void *)image;
     if (size < sizeof *h || memcmp(h->ident, "\x7f" "ELF", 4) || h->ident[4] != ELFCLASS64 ||
@@ -52,9 +100,20 @@ static int validate(const uint8_t *image, uint64_t size, const struct elf64_head
         (h->phoff & 7))
         return -ENOEXEC;
     const struct elf64_phdr *ph = (const void *)(image + h->phoff);
-    bool entry_ok = false;
+    bool entry_ok = false, have_tls = false;
+    *tls = (struct elf_tls){ .align = 1 };
     for (int i = 0; i < h->phnum; i++) {
         const struct elf64_phdr *s = &ph[i];
+        if (s->type == PT_TLS) {
+            if (have_tls)
+                return bad_tls(name, "more than one", (uint64_t)i);
+            have_tls = true;
+            int err = validate_tls(name, s, ph, h->phnum, size);
+            if (err < 0)
+                return err;
+            *tls = (struct elf_tls){ s->vaddr, s->filesz, s->memsz, s->align ? s->align : 1 };
+            continue;
+        }
         if (s->type != PT_LOAD)
             continue;
         if (s->filesz > s->memsz || s->offset > size || s->filesz > size - s->offset ||
@@ -78,10 +137,16 @@ static int validate(const uint8_t *image, uint64_t size, const struct elf64_head
     return 0;
 }
 
+int elf_check(const char *name, const uint8_t *image, uint64_t size, struct elf_tls *tls)
+{
+    const struct elf64_header *h;
+    return validate(name, image, size, &h, tls);
+}
+
 int elf_load(struct process *p, const uint8_t *image, uint64_t size, uint64_t *entry)
 {
     const struct elf64_header *h;
-    int err = validate(image, size, &h);
+    int err = validate(p->name, image, size, &h, &p->tls);
     if (err < 0)
         return err;
     const struct elf64_phdr *ph = (const void *)(image + h->phoff);

@@ -11,6 +11,7 @@
 #include "kernel/printk.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+#include "lib/abi.h"
 
 struct process kernel_process = {
     .pid = 0,
@@ -106,7 +107,11 @@ int process_spawn(const char *name, int argc, char *const argv[], struct process
     spin_unlock(&sched_lock);
 
     /* argc in %rdi as well as on the stack, for the curious; crt0 reads the stack. */
-    int tid = thread_create_user(p, p->name, entry, (uint64_t)argc, stack);
+    struct user_thread_start start = {
+        .entry = entry, .arg = (uint64_t)argc, .stack = stack,
+        .stack_low = USER_STACK_TOP - USER_STACK_SIZE, .stack_high = USER_STACK_TOP,
+    };
+    int tid = thread_create_user_with(p, p->name, &start);
     if (tid < 0) {
         spin_lock(&sched_lock);
         list_remove(&p->all_node);

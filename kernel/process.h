@@ -10,6 +10,7 @@
 #include "kernel/sync/mutex.h"
 #include "kernel/sync/waitqueue.h"
 #include "arch/x86_64/paging.h"
+#include "kernel/elf.h"
 
 #define PROCESS_NAME_MAX 32
 #define PROCESS_ARGS_MAX 32         /* argv entries, program name included */
@@ -55,6 +56,9 @@ struct process {
     struct mutex vm_lock;
     struct list mmap_areas;             /* struct uvm_area, sorted */
     uint64_t mmap_next;                 /* where the next mmap goes */
+
+    /* The program's TLS template (PT_TLS), for the auxiliary vector. */
+    struct elf_tls tls;
 
 };
 

@@ -6,9 +6,11 @@
 #include "kernel/time.h"
 #include "kernel/uaccess.h"
 #include "kernel/mm/kheap.h"
+#include "kernel/mm/uvm.h"
 #include "kernel/sched/sched.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/memlayout.h"
+#include "arch/x86_64/fsbase.h"
 #include "lib/abi.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -21,12 +23,19 @@ long sys_gettid(const struct syscall_args *a)
 
 long sys_thread_create(const struct syscall_args *a)
 {
-    uint64_t entry = a->arg[0], arg = a->arg[1], stack_top = a->arg[2];
+    uint64_t entry = a->arg[0], arg = a->arg[1], stack_top = a->arg[2], fs_base = a->arg[3];
     if (entry >= USER_TOP || stack_top >= USER_TOP || stack_top < 16)
         return -EFAULT;
+    if (!fsbase_valid_for_user(fs_base))
+        return -EINVAL;
     struct process *p = thread_current()->process;
     /* %rsp as if entry had been called: 16-aligned minus the return address. */
-    return thread_create_user(p, p->name, entry, arg, (stack_top & ~15ull) - 8);
+    struct user_thread_start start = {
+        .entry = entry, .arg = arg, .stack = (stack_top & ~15ull) - 8, .fs_base = fs_base,
+    };
+    /* The stack's range, for thread dumps: the mmap area it lies in. */
+    uvm_area_of(p, stack_top - 1, &start.stack_low, &start.stack_high);
+    return thread_create_user_with(p, p->name, &start);
 }
 
 long sys_thread_exit(const struct syscall_args *a)

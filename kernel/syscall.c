@@ -29,6 +29,8 @@ static const struct syscall_entry table[SYS_COUNT] = {
     [SYS_sysinfo] = { "sysinfo", sys_sysinfo },
     [SYS_set_affinity] = { "set_affinity", sys_set_affinity },
     [SYS_get_affinity] = { "get_affinity", sys_get_affinity },
+    [SYS_set_fsbase] = { "set_fsbase", sys_set_fsbase },
+    [SYS_get_fsbase] = { "get_fsbase", sys_get_fsbase },
 };
 
 long syscall_run(uint64_t nr, const struct syscall_args *a)

@@ -222,23 +222,27 @@ static long enter_user_mode(void *arg)
     usermode_enter(t->user_entry, t->user_arg, t->user_stack);
 }
 
-struct user_start {
-    uint64_t entry, arg, stack;
-};
-
 static void set_user_start(struct thread *t, void *ctx)
 {
-    struct user_start *u = ctx;
+    const struct user_thread_start *u = ctx;
     t->user_entry = u->entry;
     t->user_arg = u->arg;
     t->user_stack = u->stack;
+    t->fs_base = u->fs_base;
+    t->user_stack_low = u->stack_low;
+    t->user_stack_high = u->stack_high;
 }
 
 int thread_create_user(struct process *p, const char *name, uint64_t entry, uint64_t arg,
                        uint64_t stack)
 {
-    struct user_start u = { entry, arg, stack };
-    return thread_spawn(p, name, enter_user_mode, 0, set_user_start, &u);
+    struct user_thread_start u = { .entry = entry, .arg = arg, .stack = stack };
+    return thread_create_user_with(p, name, &u);
+}
+
+int thread_create_user_with(struct process *p, const char *name, const struct user_thread_start *start)
+{
+    return thread_spawn(p, name, enter_user_mode, 0, set_user_start, (void *)start);
 }
 
 void thread_user_return(void)
@@ -513,6 +517,16 @@ int thread_list(struct thread_info *out, int max)
             i->priority = t->priority;
             i->ticks = t->ticks_run;
             strlcpy(i->wait, t->wait_channel ? t->wait_channel : "", sizeof i->wait);
+            i->tls_base = t->fs_base;
+            i->user_stack_low = t->user_stack_low;
+            i->user_stack_high = t->user_stack_high;
+            i->kstack_base = (uint64_t)t->kstack_base;
+            i->kstack_size = t->kstack_size;
+            i->last_run_tick = t->last_run_tick;
+            i->last_run_ns = t->last_run_ns;
+            i->voluntary_switches = t->voluntary_switches;
+            i->involuntary_switches = t->involuntary_switches;
+            i->affinity = t->affinity;
         }
         n++;
     }
@@ -535,6 +549,11 @@ void thread_dump(void)
         printk("%5d %4d %-16s %-9s %3d %4d %8lu %s\n", t->tid, t->process->pid, t->name,
                thread_state_name(t->state), t->cpu, t->priority, t->ticks_run,
                t->wait_channel ? t->wait_channel : "-");
+        /* The rest of the TCB, indented under it (docs/threads.md). */
+        printk("           kstack %lx+%lu ustack %lx-%lx tls %lx last-run-tick %lu "
+               "switches vol %lu invol %lu\n", (uint64_t)t->kstack_base, t->kstack_size,
+               t->user_stack_low, t->user_stack_high, t->fs_base, t->last_run_tick,
+               t->voluntary_switches, t->involuntary_switches);
     }
     for (int i = 0; i < ncpus; i++) {
         struct thread *idle = cpus[i].idle;
@@ -604,6 +623,7 @@ void thread_init(void)
     t->state = THREAD_RUNNING;
     t->cpu = c->id;
     t->last_run_ns = clock_ns();
+    t->last_run_tick = timer_ticks();
     t->times_scheduled = 1;
     if (sched_policy->thread_init)
         sched_policy->thread_init(t, 0);

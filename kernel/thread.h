@@ -83,6 +83,7 @@ struct thread {
     uint64_t runnable_ns;       /* total time spent RUNNABLE */
     uint64_t runnable_since;    /* clock_ns() when it last became RUNNABLE */
     uint64_t last_run_ns;       /* clock_ns() when it last got a CPU */
+    uint64_t last_run_tick;     /* timer_ticks() then */
 
     thread_fn fn;               /* what it runs, and the argument */
     void *arg;
@@ -96,6 +97,10 @@ struct thread {
     bool interruptible;         /* blocked in a wait that a kill may cut short */
     struct process *futex_process;  /* the futex it waits on: its process ... */
     uint64_t futex_addr;            /* ... and user address (kernel/futex.c) */
+    uint64_t fs_base;           /* its FS base, the TLS thread pointer: loaded into
+                                   MSR_FS_BASE when it is switched in (context.c) */
+    uint64_t user_stack_low;    /* its user stack as far as the kernel knows it */
+    uint64_t user_stack_high;   /* (the mapping it lies in; 0, 0 if unknown) */
 
     struct list_node all_node;      /* in the list of every thread */
     struct list_node tid_node;      /* in the tid hash table */
@@ -116,6 +121,16 @@ int thread_create_on(const char *name, thread_fn fn, void *arg, uint64_t affinit
    (The threads of user processes are made by this.) */
 int thread_create_user(struct process *p, const char *name, uint64_t entry, uint64_t arg,
                        uint64_t stack);
+
+/* Everything a new user thread starts with. */
+struct user_thread_start {
+    uint64_t entry, arg, stack;         /* %rip, %rdi, %rsp */
+    uint64_t fs_base;                   /* its TLS thread pointer (a user address: the caller checks) */
+    uint64_t stack_low, stack_high;     /* the stack's range, for thread dumps (0, 0: unknown) */
+};
+
+/* thread_create_user with every field of *start. */
+int thread_create_user_with(struct process *p, const char *name, const struct user_thread_start *start);
 
 /* Before returning to user mode (after a system call or an interrupt):
    exits the calling thread if its process is ending. Interrupts off. */

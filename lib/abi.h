@@ -22,8 +22,9 @@
                                    program `name` with argv (NULL-terminated, argv[0] is the name by convention) */
 #define SYS_wait            6   /* (int pid, int *status) -> pid of the child that ended (pid -1: any child);
                                    *status gets its exit status; -ECHILD if there is none */
-#define SYS_thread_create   7   /* (uint64_t entry, uint64_t arg, uint64_t stack_top) -> tid of a new thread
-                                   of this process starting at entry(arg) with %rsp = stack_top - 8 */
+#define SYS_thread_create   7   /* (uint64_t entry, uint64_t arg, uint64_t stack_top[, uint64_t fs_base]) -> tid
+                                   of a new thread of this process starting at entry(arg) with %rsp =
+                                   stack_top - 8 and FS base fs_base (0 if not given: no TLS) */
 #define SYS_thread_exit     8   /* (long value): ends the calling thread only */
 #define SYS_thread_join     9   /* (int tid, long *value) -> 0; -ESRCH, -EDEADLK (self), -EINVAL */
 #define SYS_yield          10   /* () -> 0 */
@@ -43,7 +44,10 @@
 #define SYS_set_affinity   21   /* (int tid, uint64_t mask) -> 0: tid (0: the caller) may run only on the
                                    CPUs whose bits are set; -EINVAL if none of them is online */
 #define SYS_get_affinity   22   /* (int tid, uint64_t *mask) -> 0 */
-#define SYS_COUNT          23
+#define SYS_set_fsbase     29   /* (uint64_t base) -> 0: the caller's FS base (thread pointer, docs/user.md TLS);
+                                   -EINVAL for a non-canonical or kernel address */
+#define SYS_get_fsbase     30   /* () -> the caller's FS base */
+#define SYS_COUNT          31
 
 #define PROT_NONE   0
 #define PROT_READ   1
@@ -63,7 +67,39 @@ struct thread_info {
     int32_t pad;
     uint64_t ticks;             /* timer ticks it has run */
     char wait[ABI_NAME_MAX];    /* what it waits on, or "" */
+    /* More of the TCB (docs/threads.md): */
+    uint64_t tls_base;          /* its FS base: the TLS thread pointer (0: none) */
+    uint64_t user_stack_low;    /* its user stack: the mapping it lies in, */
+    uint64_t user_stack_high;   /* [low, high); 0, 0 if unknown (kernel threads) */
+    uint64_t kstack_base;       /* its kernel stack: lowest address ... */
+    uint64_t kstack_size;       /* ... and usable bytes (the TCB sits above them) */
+    uint64_t last_run_tick;     /* timer tick (of CPU 0's count) when it last got a CPU */
+    uint64_t last_run_ns;       /* the same as nanoseconds since boot (SYS_clock) */
+    uint64_t voluntary_switches;    /* left the CPU by yield, block or sleep */
+    uint64_t involuntary_switches;  /* preempted */
+    uint64_t affinity;          /* bit i: may run on CPU i */
 };
+
+/*
+ * The auxiliary vector: (type, value) pairs of 64-bit words that follow
+ * argv's NULL and the (empty) environment's NULL on a new process's stack,
+ * ended by AT_NULL (docs/user.md, "What a program finds when it starts").
+ * AT_PAGESZ has Linux's number; the AT_TLS_* entries are Spindle's own and
+ * describe the program's PT_TLS segment, checked by the kernel (all 0, and
+ * align 1, when the program has none): crt0 builds the main thread's TLS
+ * block from it and thread_create every other thread's.
+ */
+#define AT_NULL         0
+#define AT_PAGESZ       6
+#define AT_TLS_ADDR     0x100       /* address of the initialisation image (.tdata) */
+#define AT_TLS_FILESZ   0x101       /* its size: bytes copied into each block */
+#define AT_TLS_MEMSZ    0x102       /* size of a block (.tdata + .tbss; the rest zeroed) */
+#define AT_TLS_ALIGN    0x103       /* alignment of a block: a power of two */
+
+/* The largest PT_TLS segment the kernel accepts: each thread's block is
+   carved from the top of its stack (THREAD_STACK_SIZE, 64 KiB). */
+#define TLS_MEMSZ_MAX   (16 * 1024ull)
+#define TLS_ALIGN_MAX   4096ull
 
 /* What SYS_sysinfo reports. */
 struct sys_info {

@@ -206,7 +206,11 @@ TESTS = [
                    r"^ +1 +0 main +(blocked|running|runnable) ",
                    r"^ +\d+ +1 init +(blocked|running|runnable) ",
                    r"^ +\d+ +2 sh +(blocked|running|runnable) ",
-                   r"^ +- +0 idle0 +\w+ +0 "],
+                   r"^ +- +0 idle0 +\w+ +0 ",
+                   # the rest of the TCB under each thread: init's and sh's
+                   # main threads have the kernel-made stack and TLS in it
+                   r"^ +kstack ffffc[0-9a-f]+\+\d+ ustack 7ffffffbf000-7ffffffff000 tls 7ffffff[0-9a-f]+ "
+                   r"last-run-tick \d+ switches vol \d+ invol \d+"],
     },
     {
         "name": "boot-no-longmode",

@@ -4,6 +4,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/x86.h"
 #include "arch/x86_64/fpu.h"
+#include "arch/x86_64/fsbase.h"
 #include "kernel/thread.h"
 #include "kernel/process.h"
 
@@ -32,6 +33,13 @@ void context_prepare_switch(struct cpu *c, struct thread *prev, struct thread *n
         fpu_save(prev->fpu_state);
     if (next->fpu_state)
         fpu_restore(next->fpu_state);
+    /* The thread pointer of user TLS (docs/user.md). Compared with what
+       the MSR holds rather than with the previous thread's value: user code
+       can change the base behind the kernel's back by loading a selector
+       into %fs, and two threads of different processes often have the same
+       base (their TLS blocks sit at the same place in their own spaces). */
+    if (next->process != &kernel_process)
+        fsbase_load(next->fs_base);
     uint64_t top = (uint64_t)next->kstack_base + next->kstack_size;
     c->tss.rsp[0] = top;        /* interrupts from ring 3 land here */
     c->kernel_rsp = top;        /* and so do system calls */

@@ -19,8 +19,9 @@ void context_switch(uint64_t *save_sp, uint64_t new_sp);
 uint64_t context_init_stack(uint64_t stack_top, void (*start)(struct thread *), struct thread *t);
 
 /* Per-CPU state that follows the running thread: TSS.rsp0 (the stack for
-   interrupts from user mode), the syscall stack, the page-table root, and
-   the user FPU/SSE registers (prev's saved, next's loaded; prev may be NULL). */
+   interrupts from user mode), the syscall stack, the page-table root, the
+   user FPU/SSE registers (prev's saved, next's loaded; prev may be NULL)
+   and, for a user thread, its FS base (the TLS thread pointer). */
 void context_prepare_switch(struct cpu *c, struct thread *prev, struct thread *next);
 
 #endif

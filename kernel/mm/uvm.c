@@ -119,7 +119,18 @@ int uvm_setup_stack(struct process *p, int argc, char *const argv[], uint64_t *r
         ptrs[i] = sp;
     }
     sp &= ~15ull;
-    uint64_t words = 1 + (uint64_t)argc + 1;    /* argc, argv[0..argc-1], NULL */
+    /* The auxiliary vector (lib/abi.h, AT_*): the page size and the TLS
+       template that elf_load checked, for crt0. */
+    const uint64_t auxv[] = {
+        AT_PAGESZ, PAGE_SIZE,
+        AT_TLS_ADDR, p->tls.addr,
+        AT_TLS_FILESZ, p->tls.filesz,
+        AT_TLS_MEMSZ, p->tls.memsz,
+        AT_TLS_ALIGN, p->tls.align,
+        AT_NULL, 0,
+    };
+    /* argc, argv[0..argc-1], NULL, the environment's NULL, the auxv. */
+    uint64_t words = 1 + (uint64_t)argc + 1 + 1 + sizeof auxv / 8;
     sp -= words * 8;
     sp &= ~15ull;                               /* %rsp 16-aligned at _start */
     uint64_t value = (uint64_t)argc;
@@ -127,7 +138,9 @@ int uvm_setup_stack(struct process *p, int argc, char *const argv[], uint64_t *r
     for (int i = 0; i < argc; i++)
         uvm_poke(p, sp + 8 + 8 * (uint64_t)i, &ptrs[i], 8);
     value = 0;
-    uvm_poke(p, sp + 8 + 8 * (uint64_t)argc, &value, 8);
+    uvm_poke(p, sp + 8 + 8 * (uint64_t)argc, &value, 8);          /* argv's NULL */
+    uvm_poke(p, sp + 16 + 8 * (uint64_t)argc, &value, 8);         /* no environment */
+    uvm_poke(p, sp + 24 + 8 * (uint64_t)argc, auxv, sizeof auxv);
     *rsp = sp;
     return 0;
 }
@@ -163,6 +176,23 @@ long uvm_mmap(struct process *p, uint64_t len, int prot)
     list_push_back(&p->mmap_areas, &a->node);   /* in address order: addresses only grow */
     mutex_unlock(&p->vm_lock);
     return (long)va;
+}
+
+bool uvm_area_of(struct process *p, uint64_t addr, uint64_t *start, uint64_t *end)
+{
+    bool found = false;
+    mutex_lock(&p->vm_lock);
+    list_for_each(n, &p->mmap_areas) {
+        struct uvm_area *a = list_entry(n, struct uvm_area, node);
+        if (addr >= a->start && addr < a->end) {
+            *start = a->start;
+            *end = a->end;
+            found = true;
+            break;
+        }
+    }
+    mutex_unlock(&p->vm_lock);
+    return found;
 }
 
 /* True if every page of [start, end) lies in some area mmap handed out. */

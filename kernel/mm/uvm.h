@@ -4,6 +4,7 @@
 #define KERNEL_MM_UVM_H
 
 #include <stdint.h>
+#include <stdbool.h>
 
 struct process;
 
@@ -28,12 +29,17 @@ int uvm_map_zeroed(struct process *p, uint64_t va, uint64_t len, unsigned flags)
 void uvm_poke(struct process *p, uint64_t va, const void *src, uint64_t len);
 
 /* Maps the main thread's stack (USER_STACK_SIZE below USER_STACK_TOP, a
-   guard page under it) and lays out argc, argv and the strings on it as
-   crt0 expects (docs/user.md). Stores the initial %rsp in *rsp. */
+   guard page under it) and lays out argc, argv, an empty environment, the
+   auxiliary vector (with p->tls) and the strings on it as crt0 expects
+   (docs/user.md). Stores the initial %rsp in *rsp. */
 int uvm_setup_stack(struct process *p, int argc, char *const argv[], uint64_t *rsp);
 
 /* The system calls' halves: anonymous memory, len rounded up to pages. */
 long uvm_mmap(struct process *p, uint64_t len, int prot);
+
+/* If addr lies in an area mmap handed out to p, stores its range in
+   *start, *end and returns true; false (nothing stored) otherwise. */
+bool uvm_area_of(struct process *p, uint64_t addr, uint64_t *start, uint64_t *end);
 int uvm_munmap(struct process *p, uint64_t addr, uint64_t len);
 
 #endif

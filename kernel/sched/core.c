@@ -232,6 +232,7 @@ void sched_switch(enum switch_reason reason)
     next->times_scheduled++;
     next->runnable_ns += now - next->runnable_since;
     next->last_run_ns = now;
+    next->last_run_tick = timer_ticks();
     sched_event_record(SCHED_EV_SWITCH, c->id, prev->tid, next->tid, reason);
 
     c->current = next;

@@ -15,7 +15,8 @@ int sys_getpid(void);
 int sys_gettid(void);
 int sys_spawn(const char *name, const char *const *argv);
 int sys_wait(int pid, int *status);
-int sys_thread_create(void (*entry)(void *), void *arg, void *stack_top);
+int sys_thread_create(void (*entry)(void *), void *arg, void *stack_top);     /* FS base 0: no TLS */
+int sys_thread_create_tls(void (*entry)(void *), void *arg, void *stack_top, void *fs_base);
 __attribute__((noreturn)) void sys_thread_exit(long value);
 int sys_thread_join(int tid, long *value);
 int sys_yield(void);
@@ -31,6 +32,8 @@ __attribute__((noreturn)) void sys_poweroff(int status);
 int sys_sysinfo(struct sys_info *info);
 int sys_set_affinity(int tid, uint64_t mask);     /* bit i: may run on CPU i */
 int sys_get_affinity(int tid, uint64_t *mask);
+int sys_set_fsbase(uint64_t base);      /* the caller's thread pointer (tls.h) */
+uint64_t sys_get_fsbase(void);
 
 /* The generic form: syscall6(SYS_x, a, b, ...). */
 long syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6);

@@ -6,6 +6,7 @@
 #include "string.h"
 #include "spindle.h"
 #include "sync.h"
+#include "errno.h"
 #include <stdint.h>
 
 /*
@@ -89,23 +90,30 @@ static struct block_header *small_block(unsigned k)
     return h;
 }
 
+/* The failure of every allocation function: NULL, and errno ENOMEM (C). */
+static void *out_of_memory(void)
+{
+    errno = ENOMEM;
+    return NULL;
+}
+
 void *malloc(size_t size)
 {
     struct block_header *h;
     if (size > MALLOC_MAX)
-        return NULL;
+        return out_of_memory();
     if (size <= MALLOC_SMALL_MAX) {
         mutex_lock(&malloc_lock);
         h = small_block(class_of(size));
         mutex_unlock(&malloc_lock);
         if (!h)
-            return NULL;
+            return out_of_memory();
     } else {
         /* No lock needed: SYS_mmap is safe to call from many threads. */
         size_t total = (size + MALLOC_HEADER + PAGE - 1) & ~(size_t)(PAGE - 1);
         h = sys_mmap(total, PROT_READ | PROT_WRITE);
         if (mmap_failed(h))
-            return NULL;
+            return out_of_memory();
         h->size = total;
         h->class = MALLOC_LARGE;
     }
@@ -152,7 +160,7 @@ void free(void *p)
 void *calloc(size_t n, size_t size)
 {
     if (size && n > MALLOC_MAX / size)
-        return NULL;                /* n * size would overflow (or be absurd) */
+        return out_of_memory();     /* n * size would overflow (or be absurd) */
     void *p = malloc(n * size);
     if (p)
         memset(p, 0, n * size);     /* a reused small block is not zero */

@@ -4,6 +4,7 @@
 #include "stdlib.h"
 #include "string.h"
 #include "spindle.h"
+#include "errno.h"
 #include "lib/format.h"
 
 /* Most output fits here; longer output is formatted again into a buffer
@@ -11,16 +12,19 @@
 #define STDIO_STACK_BUFFER 512
 
 /* Writes all of buf to fd (the kernel may take less than all per call).
-   Returns len, or a negative error. */
+   Returns len, or a negative error, which it also stores in errno (so
+   every output function that fails says why there). */
 static long write_all(int fd, const char *buf, size_t len)
 {
     size_t done = 0;
     while (done < len) {
         long n = sys_write(fd, buf + done, len - done);
-        if (n < 0)
-            return n;
         if (n == 0)
-            return -EIO;
+            n = -EIO;
+        if (n < 0) {
+            errno = (int)-n;
+            return n;
+        }
         done += (size_t)n;
     }
     return (long)len;
@@ -104,5 +108,9 @@ int putchar(int c)
 int getchar(void)
 {
     unsigned char c;
-    return sys_read(0, &c, 1) == 1 ? c : -1;
+    long n = sys_read(0, &c, 1);
+    if (n == 1)
+        return c;
+    errno = n < 0 ? (int)-n : EIO;
+    return -1;
 }

@@ -3,6 +3,7 @@
 #include "stdlib.h"
 #include "spindle.h"
 #include "string.h"
+#include "errno.h"
 #include <stdint.h>
 
 void exit(int status)
@@ -43,7 +44,9 @@ static int digit_value(char c)
  * means decimal, or hexadecimal after "0x" (unlike C's strtol, a leading 0
  * does not mean octal: "010" is ten, which is what a user typing arguments
  * expects); base 16 accepts the "0x" too. A value that does not fit is
- * clamped to LONG_MAX or LONG_MIN. With no digits, returns 0 and *end = s.
+ * clamped to LONG_MAX or LONG_MIN, with errno ERANGE. With no digits,
+ * returns 0 and *end = s; a base outside 2..36 also sets errno EINVAL.
+ * errno is left alone otherwise (as C says: clear it first to tell).
  */
 long strtol(const char *s, char **end, int base)
 {
@@ -63,6 +66,7 @@ long strtol(const char *s, char **end, int base)
     if (base < 2 || base > 36) {
         if (end)
             *end = (char *)s;
+        errno = EINVAL;
         return 0;
     }
 
@@ -81,8 +85,10 @@ long strtol(const char *s, char **end, int base)
         *end = (char *)(any ? p : s);
     if (!any)
         return 0;
-    if (overflow)
+    if (overflow) {
         value = limit;
+        errno = ERANGE;
+    }
     return negative ? (long)(0 - value) : (long)value;
 }
 

@@ -31,6 +31,7 @@ long syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
 #define SYSCALL1(nr, a)          syscall_raw(nr, (long)(a), 0, 0, 0, 0, 0)
 #define SYSCALL2(nr, a, b)       syscall_raw(nr, (long)(a), (long)(b), 0, 0, 0, 0)
 #define SYSCALL3(nr, a, b, c)    syscall_raw(nr, (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#define SYSCALL4(nr, a, b, c, d) syscall_raw(nr, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
 
 void sys_exit(int status)
 {
@@ -54,6 +55,11 @@ int sys_wait(int pid, int *status) { return (int)SYSCALL2(SYS_wait, pid, status)
 int sys_thread_create(void (*entry)(void *), void *arg, void *stack_top)
 {
     return (int)SYSCALL3(SYS_thread_create, entry, arg, stack_top);
+}
+
+int sys_thread_create_tls(void (*entry)(void *), void *arg, void *stack_top, void *fs_base)
+{
+    return (int)SYSCALL4(SYS_thread_create, entry, arg, stack_top, fs_base);
 }
 
 void sys_thread_exit(long value)
@@ -93,3 +99,5 @@ void sys_poweroff(int status)
 int sys_sysinfo(struct sys_info *info) { return (int)SYSCALL1(SYS_sysinfo, info); }
 int sys_set_affinity(int tid, uint64_t mask) { return (int)SYSCALL2(SYS_set_affinity, tid, mask); }
 int sys_get_affinity(int tid, uint64_t *mask) { return (int)SYSCALL2(SYS_get_affinity, tid, mask); }
+int sys_set_fsbase(uint64_t base) { return (int)SYSCALL1(SYS_set_fsbase, base); }
+uint64_t sys_get_fsbase(void) { return (uint64_t)SYSCALL0(SYS_get_fsbase); }

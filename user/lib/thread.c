@@ -1,9 +1,11 @@
 /* User threads: thread_create gives each thread a stack with a guard page
-   below it (thread_stack.c), and thread_join gives that stack back. */
+   below it (thread_stack.c) and its TLS at the top of it (tls.c), and
+   thread_join gives that stack back. */
 #include "thread.h"
 #include "spindle.h"
 #include "sync.h"
 #include "thread_stack.h"
+#include "tls.h"
 #include <stdint.h>
 
 /*
@@ -50,9 +52,19 @@ int thread_create(thread_t *t, void *(*fn)(void *), void *arg)
     int err = thread_stack_get(&base);
     if (err < 0)
         return err;
-    uintptr_t top = (uintptr_t)(base + THREAD_STACK_SIZE);
+    /* The top of the stack holds the thread's TLS block and TCB (tls.h;
+       at most TLS_MEMSZ_MAX + TLS_ALIGN_MAX + 64 bytes, checked by the
+       kernel), then the record; the thread's frames start below them. */
+    char *top = base + THREAD_STACK_SIZE;
+    char *tls_low = top - tls_area_size();
+    void *tp = tls_area_init(tls_low, top);
+    if (!tp) {
+        thread_stack_put(base);
+        return -ENOMEM;
+    }
     /* 16-byte aligned, so the thread finds %rsp = 8 mod 16 as after a call. */
-    struct thread_record *rec = (struct thread_record *)((top - sizeof *rec) & ~(uintptr_t)15);
+    struct thread_record *rec =
+        (struct thread_record *)(((uintptr_t)tls_low - sizeof *rec) & ~(uintptr_t)15);
     rec->fn = fn;
     rec->arg = arg;
     rec->stack_base = base;
@@ -60,7 +72,7 @@ int thread_create(thread_t *t, void *(*fn)(void *), void *arg)
     /* Held across the creation, so a thread_join of the new tid (which can
        only come after it is known) finds the record registered. */
     mutex_lock(&thread_records_lock);
-    int tid = sys_thread_create(thread_start, rec, rec);
+    int tid = sys_thread_create_tls(thread_start, rec, rec, tp);
     if (tid < 0) {
         mutex_unlock(&thread_records_lock);
         thread_stack_unmap(base);       /* memory may be short: give it back */
