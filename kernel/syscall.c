@@ -29,6 +29,8 @@ static const struct syscall_entry table[SYS_COUNT] = {
     [SYS_sysinfo] = { "sysinfo", sys_sysinfo },
     [SYS_set_affinity] = { "set_affinity", sys_set_affinity },
     [SYS_get_affinity] = { "get_affinity", sys_get_affinity },
+    [SYS_set_nice] = { "set_nice", sys_set_nice },
+    [SYS_get_nice] = { "get_nice", sys_get_nice },
     [SYS_set_fsbase] = { "set_fsbase", sys_set_fsbase },
     [SYS_get_fsbase] = { "get_fsbase", sys_get_fsbase },
 };

@@ -185,6 +185,7 @@ static int thread_spawn(struct process *p, const char *name, thread_fn fn, void 
         p->live_threads++;
     if (parent)
         t->priority = parent->priority;
+    t->nice = parent ? parent->nice : 0;    /* before thread_init: mlfq reads it */
     if (sched_policy->thread_init)
         sched_policy->thread_init(t, parent);
     int tid = t->tid;
@@ -632,4 +633,41 @@ void thread_init(void)
     spin_unlock(&sched_lock);
     c->idle = thread_create_idle(c->id);
     context_prepare_switch(c, 0, t);
+}
+
+int thread_set_nice(int tid, int nice)
+{
+    if (nice < NICE_MIN || nice > NICE_MAX)
+        return -EINVAL;
+    spin_lock(&sched_lock);
+    struct thread *t = tid ? find_thread(tid) : thread_current();
+    if (!t || t->state == THREAD_ZOMBIE) {
+        spin_unlock(&sched_lock);
+        return -ESRCH;
+    }
+    int old = t->nice;
+    t->nice = nice;
+    if (sched_policy->nice_changed)
+        sched_policy->nice_changed(t->cpu, t, old);
+    spin_unlock(&sched_lock);
+    /* A policy may have asked to preempt us (we became nicer). */
+    thread_preempt_point();
+    return old;
+}
+
+int thread_get_nice(int tid, int *nice)
+{
+    spin_lock(&sched_lock);
+    struct thread *t = tid ? find_thread(tid) : thread_current();
+    if (t)
+        *nice = t->nice;
+    spin_unlock(&sched_lock);
+    return t ? 0 : -ESRCH;
+}
+
+void thread_for_each(void (*fn)(struct thread *t, void *ctx), void *ctx)
+{
+    ASSERT(spin_holding(&sched_lock));
+    list_for_each(n, &all_threads)
+        fn(list_entry(n, struct thread, all_node), ctx);
 }

@@ -28,6 +28,9 @@ enum thread_state {
 #define PRIORITY_DEFAULT  31
 #define PRIORITY_MAX      63
 
+#define NICE_MIN          (-20)         /* the kindest to itself */
+#define NICE_MAX          20            /* the kindest to others */
+
 /* The function a thread runs; its return value is the thread's exit value. */
 typedef long (*thread_fn)(void *arg);
 
@@ -62,6 +65,7 @@ struct thread {
     struct list_node run_node;  /* in a policy's run queue (list-based) */
     struct thread *queue_next;  /* in a struct thread_queue */
     uint64_t policy_data[8];    /* private to the policy (MLFQ's recent_cpu, ...) */
+    int nice;                   /* NICE_MIN .. NICE_MAX, inherited; mlfq uses it */
     bool is_idle;               /* a CPU's idle thread: never in a run queue */
 
     /* Waiting. */
@@ -171,6 +175,20 @@ struct thread *thread_current(void);
    priority / the priority, -ESRCH for no such thread, -EINVAL out of range. */
 int thread_set_priority(int tid, int priority);
 int thread_get_priority(int tid);
+
+/* Sets thread tid's (0: the caller) nice value, NICE_MIN..NICE_MAX, which
+   the mlfq policy turns into a lower priority for higher nice. Returns the
+   old value, -EINVAL out of range, -ESRCH for no such thread. */
+int thread_set_nice(int tid, int nice);
+/* Stores tid's (0: the caller) nice value in *nice; 0 or -ESRCH. (A
+   return value could not tell nice -3 from -ESRCH.) */
+int thread_get_nice(int tid, int *nice);
+
+/* Calls fn(t, ctx) for every thread in the thread tables (zombies not yet
+   freed included, idle threads not), in creation order. sched_lock held;
+   fn must not add or remove threads. O(threads): for once-a-second work
+   such as the mlfq policy's, never for picking the next thread. */
+void thread_for_each(void (*fn)(struct thread *t, void *ctx), void *ctx);
 
 /* Sets the CPUs thread tid (0: the caller) may run on: bit i for CPU i.
    Returns 0, -ESRCH, or -EINVAL if the mask names no CPU that is online.

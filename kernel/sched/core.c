@@ -22,6 +22,7 @@ const struct sched_policy *sched_policy = &sched_policy_rr;
 static const struct sched_policy *const policies[] = {
     &sched_policy_rr,
     &sched_policy_fifo,
+    &sched_policy_mlfq,
 };
 #define NPOLICIES (sizeof policies / sizeof policies[0])
 
@@ -305,6 +306,8 @@ void sched_tick(void)
         if (sched_policy->tick(c->id, t))
             c->need_resched = true;
     }
+    if (sched_policy->cpu_tick)
+        sched_policy->cpu_tick(c->id);
     spin_unlock(&sched_lock);
 }
 

@@ -66,10 +66,19 @@ struct sched_policy {
        to_cpu has nothing to run. Optional: without it a CPU never takes
        work queued on another (new and woken threads are still spread). */
     struct thread *(*steal)(int from_cpu, int to_cpu);
+
+    /* Every timer tick on every CPU, whether it runs a thread or idles,
+       after tick(): periodic work that must go on while a CPU idles (the
+       mlfq policy's once-a-second update). Optional. */
+    void (*cpu_tick)(int cpu);
+
+    /* t's nice value changed (t may be RUNNABLE in a queue, or running). Optional. */
+    void (*nice_changed)(int cpu, struct thread *t, int old_nice);
 };
 
 /* Every policy compiled in; sched=NAME chooses among them (sched/core.c). */
 extern const struct sched_policy sched_policy_rr;
 extern const struct sched_policy sched_policy_fifo;
+extern const struct sched_policy sched_policy_mlfq;
 
 #endif
