@@ -21,7 +21,7 @@
  */
 #define KERNEL_THREADS 4
 #define NTASKS 16
-#define MAX_YIELDS 2000000
+#define MAX_YIELDS 500000
 #define MAX_TIDS 64
 
 static volatile int seen_tid[MAX_TIDS];  /* distinct tids seen, in order of discovery */
@@ -111,14 +111,20 @@ static void lonely_task(void *arg)
 {
     struct green_stats s;
     int self = sys_gettid();
-    for (int tries = 0;; tries++) {
+    /* Bounded like ut_wait_blocked: a healthy run needs a look or two. */
+    uint64_t deadline = sys_clock() + 20000000000ull;
+    for (;;) {
         green_get_stats(&s);        /* the tids appear as green_run makes the threads */
         bool all_made = s.kernel_threads == KERNEL_THREADS;
         for (int w = 0; w < s.kernel_threads; w++)
             all_made = all_made && s.kernel_tids[w] > 0;
-        if (all_made && others_asleep_in_futex(&s, self))
+        if (all_made)
             break;
-        UT_CHECK_MSG(tries < 5000, "after 5000 looks the idle kernel threads are not all asleep "
+        UT_CHECK_MSG(sys_clock() < deadline, "after 20 s green_run has not made its kernel threads");
+        sys_sleep(1000000);
+    }
+    while (!others_asleep_in_futex(&s, self)) {
+        UT_CHECK_MSG(sys_clock() < deadline, "after 20 s the idle kernel threads are not all asleep "
                      "in a futex wait");
         sys_sleep(1000000);
     }

@@ -4,6 +4,7 @@
    channel keeps order and stops a sender that is a full buffer ahead. */
 // test: expect=^PASS
 // test: timeout=120
+#include <stdbool.h>
 #include <green.h>
 #include "utest.h"
 
@@ -87,19 +88,27 @@ static void ponger(void *arg)
     }
 }
 
-static void run_pingpong(int kernel_threads)
+/* With one kernel thread the run queue is FIFO, so the task spawned first
+   runs first: ponger first means every message finds its receiver already
+   waiting (each park is a receiver's), pinger first that every message
+   waits for its receiver (each park is a sender's). */
+static void run_pingpong(int kernel_threads, bool ponger_first)
 {
     ping = green_chan_create(0);
     pong = green_chan_create(0);
     UT_CHECK(ping && pong);
     turn = 0;
+    if (ponger_first)
+        UT_CHECK_EQ(green_spawn(ponger, NULL), 0);
     UT_CHECK_EQ(green_spawn(pinger, NULL), 0);
-    UT_CHECK_EQ(green_spawn(ponger, NULL), 0);
+    if (!ponger_first)
+        UT_CHECK_EQ(green_spawn(ponger, NULL), 0);
     UT_CHECK_EQ(green_run(kernel_threads, 0), 0);
     struct green_stats s;
     green_get_stats(&s);
-    printf("pingpong on %d kernel threads: %lu switches, %lu parks, %lu yields, %lu idle sleeps\n",
-           kernel_threads, (unsigned long)s.switches, (unsigned long)s.parks,
+    printf("pingpong on %d kernel threads, %s first: %lu switches, %lu parks, %lu yields, "
+           "%lu idle sleeps\n", kernel_threads, ponger_first ? "receiver" : "sender",
+           (unsigned long)s.switches, (unsigned long)s.parks,
            (unsigned long)s.yields, (unsigned long)s.idle_sleeps);
     UT_CHECK_EQ(s.spawned, 2);
     UT_CHECK_EQ(s.finished, 2);
@@ -166,8 +175,10 @@ int main(void)
     UT_CHECK_EQ(main_mxcsr & MXCSR_RC_MASK, 0);         /* round to nearest, as crt0 leaves it */
     /* One kernel thread: both tasks share it, so only green_switch keeps
        their control words apart. Then three: the token crosses threads. */
-    run_pingpong(1);
-    run_pingpong(3);
+    run_pingpong(1, true);
+    run_pingpong(1, false);
+    run_pingpong(3, true);
+    run_pingpong(3, false);
     run_buffered(1);
     run_buffered(2);
     /* Not from outside a task. */
