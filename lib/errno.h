@@ -18,6 +18,7 @@
 #define EBUSY   16      /* busy */
 #define EEXIST  17      /* already exists */
 #define EINVAL  22      /* invalid argument */
+#define EPIPE   32      /* broken pipe: the other end is closed (a green channel) */
 #define ERANGE  34      /* out of range */
 #define EDEADLK 35      /* would deadlock (e.g. joining yourself) */
 #define ENOSYS  38      /* no such system call */

@@ -24,6 +24,7 @@ const char *strerror(int err)
     case EBUSY:     return "busy";
     case EEXIST:    return "already exists";
     case EINVAL:    return "invalid argument";
+    case EPIPE:     return "broken pipe";
     case ERANGE:    return "out of range";
     case EDEADLK:   return "would deadlock";
     case ENOSYS:    return "no such system call";
