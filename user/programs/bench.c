@@ -38,9 +38,13 @@
  *                       last one's end / (T*N); final= expected= of rep 0, lost= per
  *                       rep. The threads pass a yield start gate first.
  *
+ *   xcpu_futex          (2 or more CPUs) as ctxsw_futex, the threads pinned to
+ *                       CPUs 0 and 1: the wake-up crosses CPUs (a reschedule IPI)
+ *   race_K_tT_pin       (2 or more CPUs) as race_K_tT, thread i pinned to CPU
+ *                       i % ncpu
+ *
  * The ctxsw tests pin both threads to CPU 0 with set_affinity, as the
- * reference does. Not measured yet: xcpu_futex and the _pin race variants;
- * there are no pipes, so no ctxsw_pipe.
+ * reference does. There are no pipes, so no ctxsw_pipe.
  *
  * boot_to_init (the host's time from QEMU's launch to this program's first
  * line) is measured by tests/run.py --bench, which prints it after these.
@@ -304,6 +308,7 @@ static void bench_create_join(void)
 struct pingpong_arg {
     long iters;
     int id;
+    int cpu;                            /* pinned to this CPU */
     barrier_t *start;
     uint64_t t_start, t_end, tsc_start, tsc_end;
 };
@@ -315,7 +320,7 @@ static void *yield_thread(void *arg)
 {
     struct pingpong_arg *p = arg;
     long switches = 0;
-    sys_set_affinity(0, 1);             /* both on CPU 0, as the reference pins them */
+    sys_set_affinity(0, 1ull << p->cpu);
     barrier_wait(p->start);
     p->t_start = now_ns();
     p->tsc_start = rdtsc();
@@ -338,7 +343,7 @@ static void *futex_thread(void *arg)
 {
     struct pingpong_arg *p = arg;
     uint32_t me = (uint32_t)p->id, other = !p->id;
-    sys_set_affinity(0, 1);             /* both on CPU 0, as the reference pins them */
+    sys_set_affinity(0, 1ull << p->cpu);
     barrier_wait(p->start);
     p->t_start = now_ns();
     p->tsc_start = rdtsc();
@@ -353,16 +358,17 @@ static void *futex_thread(void *arg)
     return NULL;
 }
 
-/* kind 0: yield, 1: futex. Both threads pinned to CPU 0 (set_affinity). */
-static void pingpong(const char *name, int kind, long iters)
+/* kind 0: yield, 1: futex. The threads are pinned to cpu0 and cpu1 (as the
+   reference: both on CPU 0 for ctxsw_*, CPUs 0 and 1 for xcpu_futex). */
+static void pingpong(const char *name, int kind, int cpu0, int cpu1, long iters)
 {
     const int reps = 5;
     uint64_t ns[MAXREPS], tk[MAXREPS], switch_milli[MAXREPS];
     for (int r = 0; r < reps; r++) {
         barrier_t start;
         barrier_init(&start, 2);
-        struct pingpong_arg a = { .iters = iters, .id = 0, .start = &start };
-        struct pingpong_arg b = { .iters = iters, .id = 1, .start = &start };
+        struct pingpong_arg a = { .iters = iters, .id = 0, .cpu = cpu0, .start = &start };
+        struct pingpong_arg b = { .iters = iters, .id = 1, .cpu = cpu1, .start = &start };
         yield_last = -1;
         yield_switches = 0;
         futex_word = 0;
@@ -386,7 +392,7 @@ static void pingpong(const char *name, int kind, long iters)
     }
     char frac[24], extra[96];
     fmt_fixed(frac, sizeof frac, median_u64(switch_milli, reps), 1000, 3);
-    snprintf(extra, sizeof extra, "iters=%ld cpus=0 %s=%s", iters,
+    snprintf(extra, sizeof extra, "iters=%ld cpus=%d,%d %s=%s", iters, cpu0, cpu1,
              kind == 0 ? "switch_per_yield" : "handoff_per_op", frac);
     report(name, "ns", 1, ns, tk, reps, 2 * (uint64_t)iters, extra);
 }
@@ -429,6 +435,7 @@ struct race_arg {
     int kind;
     int nthreads;
     long n;
+    int cpu;                            /* pinned to this CPU, or -1 */
     uint64_t t_start, t_end, tsc_start, tsc_end;
 };
 
@@ -444,6 +451,8 @@ static void *race_thread(void *arg)
 {
     struct race_arg *ra = arg;
     long n = ra->n;
+    if (ra->cpu >= 0)
+        sys_set_affinity(0, 1ull << ra->cpu);
     /* Start gate: spin with yield until all T threads are running, so that
        on more than one CPU the loops overlap (with a blocking barrier the
        waker can finish its loop before the woken thread gets a CPU). */
@@ -484,7 +493,8 @@ static void *race_thread(void *arg)
     return NULL;
 }
 
-static void bench_race(int kind, int nthreads, long n)
+/* pinned: thread i runs only on CPU i % ncpu (the reference's _pin). */
+static void bench_race(int kind, int nthreads, long n, int pinned, int ncpu)
 {
     const int reps = 5;
     uint64_t ns[MAXREPS], tk[MAXREPS];
@@ -500,7 +510,8 @@ static void bench_race(int kind, int nthreads, long n)
         struct race_arg ra[MAX_RACE_THREADS];
         memset(ra, 0, sizeof ra);
         for (int i = 0; i < nthreads; i++) {
-            ra[i] = (struct race_arg){ .kind = kind, .nthreads = nthreads, .n = n };
+            ra[i] = (struct race_arg){ .kind = kind, .nthreads = nthreads, .n = n,
+                                       .cpu = pinned ? i % ncpu : -1 };
             int err = thread_create(&th[i], race_thread, &ra[i]);
             if (err) {
                 printf("info error what=thread_create err=%d\n", err);
@@ -528,7 +539,7 @@ static void bench_race(int kind, int nthreads, long n)
             final0 = R.counter;
     }
     char name[48], extra[160];
-    snprintf(name, sizeof name, "race_%s_t%d", race_names[kind], nthreads);
+    snprintf(name, sizeof name, "race_%s_t%d%s", race_names[kind], nthreads, pinned ? "_pin" : "");
     int off = snprintf(extra, sizeof extra, "final=%d expected=%ld lost=", final0, expected);
     for (int r = 0; r < reps && off < (int)sizeof extra; r++)
         off += snprintf(extra + off, sizeof extra - (size_t)off, "%s%ld", r ? "," : "", lost[r]);
@@ -552,14 +563,18 @@ static uint64_t parse_milli(const char *s)
     return *s ? 0 : whole * 1000 + frac;
 }
 
-/* The number of CPUs: one idle thread each ("idle0", "idle1"...). */
+/* The number of CPUs: those set_affinity accepts one at a time (it refuses
+   a mask with no online CPU). The caller's mask is put back. */
 static int count_cpus(void)
 {
-    static struct thread_info info[256];
-    int n = sys_thread_list(info, 256), cpus = 0;
-    for (int i = 0; i < n && i < 256; i++)
-        if (info[i].pid == 0 && !strncmp(info[i].name, "idle", 4))
+    uint64_t saved;
+    if (sys_get_affinity(0, &saved) < 0)
+        return 1;
+    int cpus = 0;
+    for (int i = 0; i < 64; i++)
+        if (sys_set_affinity(0, 1ull << i) == 0)
             cpus++;
+    sys_set_affinity(0, saved);
     return cpus ? cpus : 1;
 }
 
@@ -583,20 +598,24 @@ int main(int argc, char **argv)
     }
     char scale[24];
     fmt_fixed(scale, sizeof scale, scale_milli, 1000, 3);
-    printf("info kernel=spindle ncpu=%d scale=%s race_n=%ld\n", count_cpus(), scale, race_n);
-    printf("info pinning: ctxsw_yield and ctxsw_futex pin both threads to CPU 0; "
-           "xcpu_futex, ctxsw_pipe and the _pin races are not measured yet\n");
+    int ncpu = count_cpus();
+    printf("info kernel=spindle ncpu=%d scale=%s race_n=%ld\n", ncpu, scale, race_n);
+    printf("info pinning: ctxsw_yield and ctxsw_futex pin both threads to CPU 0, xcpu_futex "
+           "to CPUs 0 and 1; _pin races bind thread i to CPU i %% ncpu; no pipes, so no ctxsw_pipe\n");
     uint64_t t_all = now_ns();
 
     bench_clock();
     bench_syscall();
     bench_create_join();
-    pingpong("ctxsw_yield", 0, scaled(10000));
-    pingpong("ctxsw_futex", 1, scaled(10000));
+    pingpong("ctxsw_yield", 0, 0, 0, scaled(10000));
+    pingpong("ctxsw_futex", 1, 0, 0, scaled(10000));
+    if (ncpu >= 2)
+        pingpong("xcpu_futex", 1, 0, 1, scaled(10000));
     static const int thread_counts[] = { 2, 4 };
-    for (unsigned ti = 0; ti < sizeof thread_counts / sizeof thread_counts[0]; ti++)
-        for (int k = RACE_UNSAFE; k <= RACE_MUTEX; k++)
-            bench_race(k, thread_counts[ti], race_n);
+    for (int pinned = 0; pinned <= (ncpu >= 2); pinned++)
+        for (unsigned ti = 0; ti < sizeof thread_counts / sizeof thread_counts[0]; ti++)
+            for (int k = RACE_UNSAFE; k <= RACE_MUTEX; k++)
+                bench_race(k, thread_counts[ti], race_n, pinned, ncpu);
 
     char secs[24];
     fmt_fixed(secs, sizeof secs, now_ns() - t_all, 1000000000, 2);
