@@ -71,5 +71,6 @@ struct sched_policy {
 /* Every policy compiled in; sched=NAME chooses among them (sched/core.c). */
 extern const struct sched_policy sched_policy_rr;
 extern const struct sched_policy sched_policy_fifo;
+extern const struct sched_policy sched_policy_prio;
 
 #endif
