@@ -231,8 +231,10 @@ KTEST(test_donate_sema, "donate-sema", .args = "sched=prio")
     lp_begin();
     mutex_init(&sema_mutex, "donate-sema");
     sema_init(&sema_gate, 0, "donate-sema");
-    int low = lp_spawn("low", sema_low, 0, 32);
+    /* medium waits on the semaphore first: neither FIFO order nor the
+       base priorities would wake low first. */
     int medium = lp_spawn("medium", sema_medium, 0, 34);
+    int low = lp_spawn("low", sema_low, 0, 32);
     int high = lp_spawn("high", sema_high, 0, 36);
     lp_event("Q=%d low's priority, donated by high", thread_get_priority(low));
     sema_up(&sema_gate);
@@ -242,7 +244,7 @@ KTEST(test_donate_sema, "donate-sema", .args = "sched=prio")
     lp_join(low);
     lp_join(medium);
     lp_join(high);
-    LP_EXPECT("L=32 Dm Dh Q=36 L=36 H l=32 M Med M");
+    LP_EXPECT("Dm L=32 Dh Q=36 L=36 H l=32 M Med M");
 }
 
 /* --- donate-lower: the base priority changes under a donation ----------- */
