@@ -1,6 +1,5 @@
-/* The priority lab's scheduling tests (sched=prio): set/get priority,
-   preemption, round robin among equals, wake-up order of semaphores and
-   condition variables. Orders are checked from an event log, not timing. */
+/* The priority lab's scheduling tests (sched=prio): set/get priority, preemption,
+   round robin among equals, wake-up order; checked from event logs, not timing. */
 #include "kernel/ktest.h"
 #include "kernel/thread.h"
 #include "kernel/time.h"

@@ -1,6 +1,5 @@
-/* A stress test of priority donation on every CPU (sched=prio): threads of
-   many priorities take nested mutexes in a fixed order; afterwards nobody
-   keeps a donation and every counter is exact. Not graded: a safety net. */
+/* Priority donation under stress on every CPU (sched=prio): nested mutexes taken
+   by threads of many priorities leave no donation behind. Not graded. */
 #include "kernel/ktest.h"
 #include "kernel/thread.h"
 #include "kernel/sync/mutex.h"
