@@ -292,6 +292,21 @@ gdb: $(KERNEL)
 test: $(KERNEL) $(ISO) host-tests
 	$(Q)$(PYTHON) tests/run.py --build $(BUILD) --smp $(SMP) --mem $(MEM) $(if $(T),--filter '$(T)')
 
+# --- labs ----------------------------------------------------------------------
+.PHONY: handout grade test-labs
+handout:
+	@if [ -z "$(LAB)" ] || [ -z "$(DEST)" ]; then echo 'usage: make handout LAB=name DEST=dir   (labs: $(shell $(PYTHON) tools/lab.py list | cut -d" " -f1 | tr "\n" " "))' >&2; exit 2; fi
+	$(Q)$(PYTHON) tools/lab.py handout $(LAB) $(DEST)
+
+grade: $(KERNEL)
+	@if [ -z "$(LAB)" ]; then echo 'usage: make grade LAB=name [SMP=n]   (labs: $(shell $(PYTHON) tools/lab.py list | cut -d" " -f1 | tr "\n" " "))' >&2; exit 2; fi
+	$(Q)$(PYTHON) tools/lab.py grade $(LAB) --smp $(SMP) --build $(BUILD)
+
+# Every lab both ways: its handout tree builds, boots and fails the lab's
+# tests cleanly; this tree passes them. CI runs it after the suites.
+test-labs: $(KERNEL)
+	$(Q)$(PYTHON) tools/lab.py check $(LAB) --smp $(SMP)
+
 # --- benchmarks ----------------------------------------------------------------
 .PHONY: bench
 bench: $(KERNEL)
@@ -329,6 +344,9 @@ help:
 	@echo "                                   run p with trace=sched; draw $(BUILD)/viz/schedule.svg and .html"
 	@echo "  make test [SMP=n] [T=glob]       every test; last line: N passed, N failed"
 	@echo "  make bench [SMP=n]               run the benchmarks; metric=NAME value=N unit=U lines"
+	@echo "  make handout LAB=name DEST=dir   write a student tree for a lab (docs/labs/)"
+	@echo "  make grade LAB=name [SMP=n]      run a lab's tests; points per test and the total"
+	@echo "  make test-labs [LAB=name]        every lab: the handout fails its tests cleanly, this tree passes"
 	@echo "  make qemu-gdb [GDBPORT=n]        boot halted with a GDB stub on :1234 (or n)"
 	@echo "  make gdb [GDBPORT=n]             attach GDB to make qemu-gdb; spindle helpers loaded"
 	@echo "  make clean                       remove $(BUILD)/"

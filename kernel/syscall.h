@@ -47,6 +47,8 @@ long sys_poweroff(const struct syscall_args *a);
 long sys_sysinfo(const struct syscall_args *a);
 long sys_set_affinity(const struct syscall_args *a);
 long sys_get_affinity(const struct syscall_args *a);
+long sys_set_priority(const struct syscall_args *a);
+long sys_get_priority(const struct syscall_args *a);
 long sys_set_nice(const struct syscall_args *a);
 long sys_get_nice(const struct syscall_args *a);
 long sys_set_fsbase(const struct syscall_args *a);

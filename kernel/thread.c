@@ -6,6 +6,7 @@
 #include "kernel/sched/policy.h"
 #include "kernel/sched/sleepq.h"
 #include "kernel/sched/events.h"
+#include "kernel/sync/donation.h"
 #include "kernel/mm/kheap.h"
 #include "kernel/mm/vmap.h"
 #include "kernel/panic.h"
@@ -75,7 +76,8 @@ static void register_thread(struct thread *t, const char *name, struct process *
     t->tid = next_tid++;
     strlcpy(t->name, name, sizeof t->name);
     t->process = p;
-    t->priority = PRIORITY_DEFAULT;
+    t->priority = t->base_priority = PRIORITY_DEFAULT;
+    t->donated_priority = -1;
     if (!t->affinity)
         t->affinity = ~0ull;            /* unless set before: every CPU */
     t->cpu = -1;                        /* never ran: any CPU is as good */
@@ -159,9 +161,10 @@ static struct thread *thread_alloc(thread_fn fn, void *arg)
 
 /* Allocates, registers in p and makes runnable a new thread running fn(arg);
    before it becomes runnable, setup(t) (if not NULL) may fill in fields.
+   Its priority is priority, or (if -1) the caller's base priority.
    Returns its tid or a negative error. */
 static int thread_spawn(struct process *p, const char *name, thread_fn fn, void *arg,
-                        void (*setup)(struct thread *t, void *ctx), void *ctx)
+                        void (*setup)(struct thread *t, void *ctx), void *ctx, int priority)
 {
     thread_reap();
     struct thread *t = thread_alloc(fn, arg);
@@ -183,8 +186,10 @@ static int thread_spawn(struct process *p, const char *name, thread_fn fn, void 
     register_thread(t, name, p);
     if (p != &kernel_process)
         p->live_threads++;
-    if (parent)
-        t->priority = parent->priority;
+    if (priority < 0 && parent)
+        priority = parent->base_priority;   /* not a donation it may have now */
+    if (priority >= 0)
+        t->priority = t->base_priority = priority;
     t->nice = parent ? parent->nice : 0;    /* before thread_init: mlfq reads it */
     if (sched_policy->thread_init)
         sched_policy->thread_init(t, parent);
@@ -192,6 +197,8 @@ static int thread_spawn(struct process *p, const char *name, thread_fn fn, void 
     sched_make_runnable(t, ENQUEUE_NEW);
     sched_event_record_queued(SCHED_EV_NEW, this_cpu()->id, parent ? parent->tid : 0, t);
     spin_unlock(&sched_lock);
+    /* The policy may want the new thread to run before us (sched=prio). */
+    thread_preempt_point();
     return tid;
 }
 
@@ -199,7 +206,7 @@ int thread_create(const char *name, thread_fn fn, void *arg)
 {
     if (!fn || !name)
         return -EINVAL;
-    return thread_spawn(&kernel_process, name, fn, arg, 0, 0);
+    return thread_spawn(&kernel_process, name, fn, arg, 0, 0, -1);
 }
 
 static void set_affinity(struct thread *t, void *mask)
@@ -211,7 +218,15 @@ int thread_create_on(const char *name, thread_fn fn, void *arg, uint64_t affinit
 {
     if (!fn || !name || !affinity)
         return -EINVAL;
-    return thread_spawn(&kernel_process, name, fn, arg, set_affinity, &affinity);
+    return thread_spawn(&kernel_process, name, fn, arg, set_affinity, &affinity, -1);
+}
+
+int thread_create_priority(const char *name, thread_fn fn, void *arg, uint64_t affinity,
+                           int priority)
+{
+    if (!fn || !name || !affinity || priority < PRIORITY_MIN || priority > PRIORITY_MAX)
+        return -EINVAL;
+    return thread_spawn(&kernel_process, name, fn, arg, set_affinity, &affinity, priority);
 }
 
 /* A user thread's first code: it leaves the kernel for good (system calls
@@ -243,7 +258,7 @@ int thread_create_user(struct process *p, const char *name, uint64_t entry, uint
 
 int thread_create_user_with(struct process *p, const char *name, const struct user_thread_start *start)
 {
-    return thread_spawn(p, name, enter_user_mode, 0, set_user_start, (void *)start);
+    return thread_spawn(p, name, enter_user_mode, 0, set_user_start, (void *)start, -1);
 }
 
 void thread_user_return(void)
@@ -420,10 +435,11 @@ int thread_set_priority(int tid, int priority)
         spin_unlock(&sched_lock);
         return -ESRCH;
     }
-    int old = t->priority;
-    t->priority = priority;
-    if (sched_policy->priority_changed)
-        sched_policy->priority_changed(t->cpu, t, old);
+    int old = t->base_priority;
+    t->base_priority = priority;
+    /* The effective priority follows, unless a donation keeps it higher;
+       the policy hears of any change from there. */
+    donation_refresh(t);
     spin_unlock(&sched_lock);
     /* A policy may have asked to preempt us (we lowered ourselves). */
     thread_preempt_point();
@@ -482,6 +498,8 @@ int thread_get_priority(int tid)
 
 void thread_preempt_point(void)
 {
+    if (!interrupts_enabled())
+        return;                         /* the interrupt exit will do it */
     cpu_irq_push();
     bool want = this_cpu()->need_resched;
     cpu_irq_pop();
@@ -602,7 +620,8 @@ struct thread *thread_create_idle(int cpu)
     t->is_idle = true;
     t->cpu = cpu;
     t->state = THREAD_RUNNABLE;
-    t->priority = PRIORITY_MIN;
+    t->priority = t->base_priority = PRIORITY_MIN;
+    t->donated_priority = -1;
     list_node_init(&t->run_node);
     list_node_init(&t->wait_node);
     list_node_init(&t->sleep_node);

@@ -9,6 +9,7 @@
 
 struct process;
 struct wait_queue;
+struct mutex;
 
 /* Every state a thread can be in; docs/threads.md draws the transitions. */
 enum thread_state {
@@ -58,7 +59,8 @@ struct thread {
     /* Scheduling. The policy (kernel/sched/) owns run_node, queue_next and
        policy_data: a list node for list-based queues, a link for the
        singly linked struct thread_queue (sched/thread_queue.h). */
-    int priority;               /* PRIORITY_MIN .. PRIORITY_MAX, higher runs first */
+    int priority;               /* effective: PRIORITY_MIN .. PRIORITY_MAX, higher runs first;
+                                   max(base_priority, the highest donation) */
     int time_slice;             /* ticks left in this slice (policies that use one) */
     int cpu;                    /* CPU it runs on, or last ran on */
     uint64_t affinity;          /* bit i set: may run on CPU i (default: all) */
@@ -110,6 +112,15 @@ struct thread {
     struct list_node tid_node;      /* in the tid hash table */
     struct list_node process_node;  /* in its process's thread list */
     struct list held_mutexes;       /* mutexes it holds (sync/mutex.c) */
+
+    /* Priority donation through mutexes (kernel/sync/donation.c), all under
+       sched_lock. A thread blocked on a mutex gives its effective priority
+       to the owner; the owner counts what it is given per level. */
+    int base_priority;              /* its own, as set by thread_set_priority */
+    struct mutex *blocked_on;       /* the mutex it waits for, or NULL */
+    int donated_priority;           /* the level it is counted at in blocked_on's owner, or -1 */
+    uint64_t donation_levels;       /* bit p: donations[p] > 0 */
+    uint16_t donations[PRIORITY_MAX + 1];   /* how many waiters donate each level */
 };
 
 /* Creates a kernel thread running fn(arg) and makes it runnable. Returns
@@ -119,6 +130,12 @@ int thread_create(const char *name, thread_fn fn, void *arg);
 /* thread_create, for a thread that may run only on the CPUs in affinity
    (bit i: CPU i) from its very start. */
 int thread_create_on(const char *name, thread_fn fn, void *arg, uint64_t affinity);
+
+/* thread_create_on, with the new thread's (base) priority given instead of
+   inherited from the caller: a higher one may run before this returns.
+   -EINVAL if priority is outside PRIORITY_MIN .. PRIORITY_MAX. */
+int thread_create_priority(const char *name, thread_fn fn, void *arg, uint64_t affinity,
+                           int priority);
 
 /* Creates a thread of process p that enters user mode at entry with %rdi =
    arg and %rsp = stack, and makes it runnable. Returns its tid or -ENOMEM.
@@ -171,8 +188,11 @@ void thread_sleep_until(uint64_t tick);
 /* The calling thread. */
 struct thread *thread_current(void);
 
-/* Sets/gets a thread's priority (tid 0 = the caller). Returns the old
-   priority / the priority, -ESRCH for no such thread, -EINVAL out of range. */
+/* Sets a thread's base priority (tid 0 = the caller) and returns the old
+   base priority, -ESRCH for no such thread, -EINVAL out of range. A higher
+   priority donated through a mutex stays in effect until it is released.
+   Gets a thread's effective priority (base or donated, whichever is
+   higher), or -ESRCH. */
 int thread_set_priority(int tid, int priority);
 int thread_get_priority(int tid);
 
@@ -222,7 +242,9 @@ int thread_count(void);
 const char *thread_state_name(enum thread_state s);
 
 /* Switches now if a preemption is pending on this CPU (a policy asked for
-   one outside an interrupt, e.g. after a priority change). No spinlock held. */
+   one outside an interrupt, e.g. after a priority change or a wake-up).
+   Does nothing with interrupts off (in an interrupt handler, or holding a
+   spinlock): the preemption then happens at the next interrupt exit. */
 void thread_preempt_point(void);
 
 /* Unregisters zombie t, which nobody will join, and queues it to be freed.

@@ -44,6 +44,9 @@
 #define SYS_set_affinity   21   /* (int tid, uint64_t mask) -> 0: tid (0: the caller) may run only on the
                                    CPUs whose bits are set; -EINVAL if none of them is online */
 #define SYS_get_affinity   22   /* (int tid, uint64_t *mask) -> 0 */
+#define SYS_set_priority   23   /* (int tid, int priority) -> the old base priority of tid (0: the
+                                   caller); -EINVAL outside 0..63, -ESRCH (no such thread here) */
+#define SYS_get_priority   24   /* (int tid) -> effective priority of tid (0: the caller), -ESRCH */
 #define SYS_set_nice       25   /* (int tid, int nice) -> the old nice value of tid (0: the caller), a thread of
                                    the caller's process; nice is NICE_MIN..NICE_MAX (-20..20), else -EINVAL */
 #define SYS_get_nice       26   /* (int tid, int *nice) -> 0, with tid's nice value in *nice (a return value

@@ -23,6 +23,7 @@ static const struct sched_policy *const policies[] = {
     &sched_policy_rr,
     &sched_policy_fifo,
     &sched_policy_mlfq,
+    &sched_policy_prio,
 };
 #define NPOLICIES (sizeof policies / sizeof policies[0])
 
@@ -108,6 +109,12 @@ static void kick_cpu(int cpu)
     cpus[cpu].need_resched = true;
     if (cpu != this_cpu()->id)
         lapic_send_ipi(cpus[cpu].apic_id, VEC_IPI_RESCHED);
+}
+
+void sched_resched(int cpu)
+{
+    ASSERT(spin_holding(&sched_lock));
+    kick_cpu(cpu);
 }
 
 void sched_make_runnable(struct thread *t, int reason)

@@ -80,5 +80,6 @@ struct sched_policy {
 extern const struct sched_policy sched_policy_rr;
 extern const struct sched_policy sched_policy_fifo;
 extern const struct sched_policy sched_policy_mlfq;
+extern const struct sched_policy sched_policy_prio;
 
 #endif

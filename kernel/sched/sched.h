@@ -52,6 +52,12 @@ void sched_block(enum thread_state state, const char *channel, struct spinlock *
 void sched_block_until(enum thread_state state, const char *channel, struct spinlock *lock,
                        uint64_t wake_tick);
 
+/* Asks cpu to switch threads at its next preemption point (a policy
+   whose queue changed, e.g. a priority rose): at once if it is this CPU
+   and the caller reaches a preemption point, by a reschedule IPI if it is
+   another. sched_lock held. */
+void sched_resched(int cpu);
+
 /* Makes t runnable if it is BLOCKED or SLEEPING; returns whether it was.
    sched_lock held. */
 bool sched_wake_locked(struct thread *t);

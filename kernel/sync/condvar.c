@@ -30,6 +30,7 @@ void cond_signal(struct condvar *cv)
     spin_lock(&cv->lock);
     waitqueue_wake_one(&cv->waiters);
     spin_unlock(&cv->lock);
+    thread_preempt_point();             /* a woken one may come first (sched=prio) */
 }
 
 void cond_broadcast(struct condvar *cv)
@@ -37,4 +38,5 @@ void cond_broadcast(struct condvar *cv)
     spin_lock(&cv->lock);
     waitqueue_wake_all(&cv->waiters);
     spin_unlock(&cv->lock);
+    thread_preempt_point();             /* a woken one may come first (sched=prio) */
 }

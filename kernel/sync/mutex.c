@@ -1,8 +1,18 @@
 /* Mutexes built on a wait queue. Unlock does not hand the mutex to the
    woken thread: whoever locks first wins (as in Linux); the woken one retries. */
 #include "kernel/sync/mutex.h"
+#include "kernel/sync/donation.h"
+#include "kernel/sched/sched.h"
 #include "kernel/thread.h"
 #include "kernel/panic.h"
+
+/*
+ * Priority donation (sync/donation.c) reads the owner of every mutex along
+ * a chain with only sched_lock held. So whenever a mutex has waiters, its
+ * owner changes only under sched_lock as well as m->lock; a mutex without
+ * waiters (the common case) is taken and released without sched_lock,
+ * because no donation can lead to it.
+ */
 
 void mutex_init(struct mutex *m, const char *name)
 {
@@ -16,8 +26,16 @@ void mutex_init(struct mutex *m, const char *name)
 /* Records that the calling thread owns m. m->lock held. */
 static void take(struct mutex *m, struct thread *self)
 {
-    m->owner = self;
     list_push_back(&self->held_mutexes, &m->held_node);
+    if (waitqueue_empty(&m->waiters)) {
+        m->owner = self;
+        return;
+    }
+    /* Threads still wait (not woken, or they lost the race): they donate. */
+    spin_lock(&sched_lock);
+    m->owner = self;
+    donation_acquire(self, m);
+    spin_unlock(&sched_lock);
 }
 
 void mutex_lock(struct mutex *m)
@@ -26,8 +44,14 @@ void mutex_lock(struct mutex *m)
     spin_lock(&m->lock);
     if (m->owner == self)
         panic("mutex: thread '%s' locks mutex '%s', which it already holds", self->name, m->name);
-    while (m->owner)
+    while (m->owner) {
+        /* Lend our priority to the owner before we sleep; m->lock, held
+           until we are on the queue, keeps the owner from leaving first. */
+        spin_lock(&sched_lock);
+        donation_block(self, m);
+        spin_unlock(&sched_lock);
         waitqueue_wait(&m->waiters, &m->lock, m->name);
+    }
     take(m, self);
     spin_unlock(&m->lock);
 }
@@ -51,10 +75,24 @@ void mutex_unlock(struct mutex *m)
         panic("mutex: thread '%s' unlocks mutex '%s', which is %s%s%s", self->name, m->name,
               m->owner ? "held by thread '" : "not locked", m->owner ? m->owner->name : "",
               m->owner ? "'" : "");
-    m->owner = 0;
     list_remove(&m->held_node);
-    waitqueue_wake_one(&m->waiters);
+    if (waitqueue_empty(&m->waiters)) {
+        m->owner = 0;
+        spin_unlock(&m->lock);
+        return;
+    }
+    spin_lock(&sched_lock);
+    m->owner = 0;
+    /* Our donations from m's waiters end (our priority may drop), then the
+       waiter of highest priority is woken. */
+    donation_release(self, m);
+    struct thread *woken = waitqueue_wake_one_locked(&m->waiters);
+    donation_unblock(woken);
+    spin_unlock(&sched_lock);
     spin_unlock(&m->lock);
+    /* The woken thread, or one we kept waiting by our donated priority,
+       may deserve the CPU more than we do now (sched=prio). */
+    thread_preempt_point();
 }
 
 bool mutex_held(struct mutex *m)

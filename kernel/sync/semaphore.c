@@ -1,6 +1,7 @@
 /* Counting semaphores on a wait queue (Dijkstra's P and V), with Mesa-style
    re-checking: a woken thread takes the count only if it is still positive. */
 #include "kernel/sync/semaphore.h"
+#include "kernel/thread.h"
 #include "kernel/panic.h"
 
 void sema_init(struct semaphore *s, long count, const char *name)
@@ -37,4 +38,5 @@ void sema_up(struct semaphore *s)
     s->count++;
     waitqueue_wake_one(&s->waiters);
     spin_unlock(&s->lock);
+    thread_preempt_point();             /* the woken one may come first (sched=prio) */
 }

@@ -63,19 +63,43 @@ int waitqueue_wake_all_locked(struct wait_queue *wq)
     return n;
 }
 
-struct thread *waitqueue_wake_one(struct wait_queue *wq)
+/* The waiter that a wake-one wakes: the one of highest effective priority
+   (donations included), the first of them if several. sched_lock held,
+   which protects priorities. */
+static struct thread *pick_waiter(struct wait_queue *wq)
 {
+/* LAB prio BEGIN: wake the waiter of highest (effective) priority first, FIFO among equals */
     struct thread *best = 0;
     list_for_each(n, &wq->waiters) {
         struct thread *t = list_entry(n, struct thread, wait_node);
-        if (!best || t->priority > best->priority)
+        if (!best || t->priority > best->priority)  /* '>': an equal one queued later waits */
             best = t;
     }
-    if (!best)
-        return 0;
-    list_remove(&best->wait_node);
-    wake(best);
     return best;
+/* LAB prio STUB
+    struct list_node *first = list_front(&wq->waiters);
+    return first ? list_entry(first, struct thread, wait_node) : 0;
+*/
+/* LAB prio END */
+}
+
+struct thread *waitqueue_wake_one_locked(struct wait_queue *wq)
+{
+    ASSERT(spin_holding(&sched_lock));
+    struct thread *t = pick_waiter(wq);
+    if (t) {
+        list_remove(&t->wait_node);
+        sched_wake_locked(t);
+    }
+    return t;
+}
+
+struct thread *waitqueue_wake_one(struct wait_queue *wq)
+{
+    spin_lock(&sched_lock);
+    struct thread *t = waitqueue_wake_one_locked(wq);
+    spin_unlock(&sched_lock);
+    return t;
 }
 
 int waitqueue_wake_all(struct wait_queue *wq)

@@ -42,6 +42,10 @@ int waitqueue_wake_all_locked(struct wait_queue *wq);
    equal priorities wake in FIFO order. Returns it, or NULL if none waits. */
 struct thread *waitqueue_wake_one(struct wait_queue *wq);
 
+/* waitqueue_wake_one with sched_lock held too (the caller holds both the
+   queue's lock and sched_lock, e.g. to update priority donations). */
+struct thread *waitqueue_wake_one_locked(struct wait_queue *wq);
+
 /* Wakes every waiter; returns how many. */
 int waitqueue_wake_all(struct wait_queue *wq);
 

@@ -32,6 +32,8 @@ __attribute__((noreturn)) void sys_poweroff(int status);
 int sys_sysinfo(struct sys_info *info);
 int sys_set_affinity(int tid, uint64_t mask);     /* bit i: may run on CPU i */
 int sys_get_affinity(int tid, uint64_t *mask);
+int sys_set_priority(int tid, int priority);      /* 0..63, higher first (sched=prio); old base */
+int sys_get_priority(int tid);                    /* effective (donations included) */
 int sys_set_nice(int tid, int nice);              /* -20..20; returns the old value */
 int sys_get_nice(int tid, int *nice);
 int sys_set_fsbase(uint64_t base);      /* the caller's thread pointer (tls.h) */

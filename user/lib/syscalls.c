@@ -99,6 +99,8 @@ void sys_poweroff(int status)
 int sys_sysinfo(struct sys_info *info) { return (int)SYSCALL1(SYS_sysinfo, info); }
 int sys_set_affinity(int tid, uint64_t mask) { return (int)SYSCALL2(SYS_set_affinity, tid, mask); }
 int sys_get_affinity(int tid, uint64_t *mask) { return (int)SYSCALL2(SYS_get_affinity, tid, mask); }
+int sys_set_priority(int tid, int priority) { return (int)SYSCALL2(SYS_set_priority, tid, priority); }
+int sys_get_priority(int tid) { return (int)SYSCALL1(SYS_get_priority, tid); }
 int sys_set_nice(int tid, int nice) { return (int)SYSCALL2(SYS_set_nice, tid, nice); }
 int sys_get_nice(int tid, int *nice) { return (int)SYSCALL2(SYS_get_nice, tid, nice); }
 int sys_set_fsbase(uint64_t base) { return (int)SYSCALL1(SYS_set_fsbase, base); }
