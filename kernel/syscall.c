@@ -29,6 +29,8 @@ static const struct syscall_entry table[SYS_COUNT] = {
     [SYS_sysinfo] = { "sysinfo", sys_sysinfo },
     [SYS_set_affinity] = { "set_affinity", sys_set_affinity },
     [SYS_get_affinity] = { "get_affinity", sys_get_affinity },
+    [SYS_set_tickets] = { "set_tickets", sys_set_tickets },
+    [SYS_get_tickets] = { "get_tickets", sys_get_tickets },
 };
 
 long syscall_run(uint64_t nr, const struct syscall_args *a)

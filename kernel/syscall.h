@@ -47,5 +47,7 @@ long sys_poweroff(const struct syscall_args *a);
 long sys_sysinfo(const struct syscall_args *a);
 long sys_set_affinity(const struct syscall_args *a);
 long sys_get_affinity(const struct syscall_args *a);
+long sys_set_tickets(const struct syscall_args *a);
+long sys_get_tickets(const struct syscall_args *a);
 
 #endif

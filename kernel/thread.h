@@ -28,6 +28,13 @@ enum thread_state {
 #define PRIORITY_DEFAULT  31
 #define PRIORITY_MAX      63
 
+/* Lottery and stride scheduling: a thread's share is its tickets over the
+   total of the threads competing with it (docs/labs/lottery-stride.md).
+   A new thread gets TICKETS_DEFAULT, whatever its creator holds. */
+#define TICKETS_MIN       1
+#define TICKETS_DEFAULT   100
+#define TICKETS_MAX       10000
+
 /* The function a thread runs; its return value is the thread's exit value. */
 typedef long (*thread_fn)(void *arg);
 
@@ -56,6 +63,7 @@ struct thread {
        policy_data: a list node for list-based queues, a link for the
        singly linked struct thread_queue (sched/thread_queue.h). */
     int priority;               /* PRIORITY_MIN .. PRIORITY_MAX, higher runs first */
+    int tickets;                /* TICKETS_MIN .. TICKETS_MAX: share under lottery, stride */
     int time_slice;             /* ticks left in this slice (policies that use one) */
     int cpu;                    /* CPU it runs on, or last ran on */
     uint64_t affinity;          /* bit i set: may run on CPU i (default: all) */
@@ -156,6 +164,13 @@ struct thread *thread_current(void);
    priority / the priority, -ESRCH for no such thread, -EINVAL out of range. */
 int thread_set_priority(int tid, int priority);
 int thread_get_priority(int tid);
+
+/* Sets/gets a thread's tickets (tid 0 = the caller), its share under the
+   lottery and stride policies (kept, and unused, under the others).
+   Returns the old tickets / the tickets, -ESRCH for no such thread,
+   -EINVAL for tickets outside TICKETS_MIN .. TICKETS_MAX. */
+int thread_set_tickets(int tid, int tickets);
+int thread_get_tickets(int tid);
 
 /* Sets the CPUs thread tid (0: the caller) may run on: bit i for CPU i.
    Returns 0, -ESRCH, or -EINVAL if the mask names no CPU that is online.

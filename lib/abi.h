@@ -43,7 +43,11 @@
 #define SYS_set_affinity   21   /* (int tid, uint64_t mask) -> 0: tid (0: the caller) may run only on the
                                    CPUs whose bits are set; -EINVAL if none of them is online */
 #define SYS_get_affinity   22   /* (int tid, uint64_t *mask) -> 0 */
-#define SYS_COUNT          23
+#define SYS_set_tickets    27   /* (int tid, int tickets) -> the old tickets: tid (0: the caller, else a
+                                   thread of the caller's process) gets tickets (1..10000), its share
+                                   under sched=lottery and sched=stride; -EINVAL out of range, -ESRCH */
+#define SYS_get_tickets    28   /* (int tid) -> tid's tickets (0: the caller's); -ESRCH */
+#define SYS_COUNT          29
 
 #define PROT_NONE   0
 #define PROT_READ   1

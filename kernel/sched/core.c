@@ -22,6 +22,8 @@ const struct sched_policy *sched_policy = &sched_policy_rr;
 static const struct sched_policy *const policies[] = {
     &sched_policy_rr,
     &sched_policy_fifo,
+    &sched_policy_lottery,
+    &sched_policy_stride,
 };
 #define NPOLICIES (sizeof policies / sizeof policies[0])
 

@@ -31,6 +31,8 @@ __attribute__((noreturn)) void sys_poweroff(int status);
 int sys_sysinfo(struct sys_info *info);
 int sys_set_affinity(int tid, uint64_t mask);     /* bit i: may run on CPU i */
 int sys_get_affinity(int tid, uint64_t *mask);
+int sys_set_tickets(int tid, int tickets);        /* -> old tickets; sched=lottery, stride */
+int sys_get_tickets(int tid);
 
 /* The generic form: syscall6(SYS_x, a, b, ...). */
 long syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6);

@@ -93,3 +93,5 @@ void sys_poweroff(int status)
 int sys_sysinfo(struct sys_info *info) { return (int)SYSCALL1(SYS_sysinfo, info); }
 int sys_set_affinity(int tid, uint64_t mask) { return (int)SYSCALL2(SYS_set_affinity, tid, mask); }
 int sys_get_affinity(int tid, uint64_t *mask) { return (int)SYSCALL2(SYS_get_affinity, tid, mask); }
+int sys_set_tickets(int tid, int tickets) { return (int)SYSCALL2(SYS_set_tickets, tid, tickets); }
+int sys_get_tickets(int tid) { return (int)SYSCALL1(SYS_get_tickets, tid); }
