@@ -37,6 +37,10 @@ static void run_seeded(uint64_t seed, int *order, int *len)
     KT_ASSERT_LT(n, SCHED_EVENTS);      /* nothing of the run was overwritten */
     *len = 0;
     for (int i = 0; i < n; i++) {
+        /* Only the run itself: once it ends the workers exit and main
+           wakes, at moments the draws do not decide. */
+        if (events[i].seq > lab.end_event)
+            break;
         if (events[i].kind != SCHED_EV_SWITCH || events[i].cpu != lab.cpu)
             continue;
         for (int w = 0; w < lab.n; w++)
@@ -70,10 +74,10 @@ static int first[ORDER_MAX], second[ORDER_MAX], other[ORDER_MAX];
 /*
  * lottery-seed: the schedule is a function of the seed. Each run reseeds
  * the workers' CPU and starts them with the same queue, so two runs with
- * seed 7 make the same draws: the same switches, in the same order. (A run
- * may go on for a switch or two more than the other -- the workers notice
- * the end at their next turn -- so one order must be a prefix of the
- * other.) A run with seed 8 must differ: a scheduler that ignores the seed
+ * seed 7 make the same draws: the same switches, in the same order, up to
+ * the end of the run. (A run may go on for a switch more than the other --
+ * the workers notice the end when they next get the CPU -- so one order
+ * must be a prefix of the other.) A run with seed 8 must differ: a scheduler that ignores the seed
  * or draws nothing gives the same order every time and fails here. With
  * 600 draws among three threads, about 600 * (1 - 1/36 - 4/36 - 9/36) =
  * 366 of them switch; independent lotteries agreeing on the first 100

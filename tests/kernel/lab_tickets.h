@@ -69,6 +69,7 @@ struct lab {
     uint64_t base[LAB_MAX];         /* ticks_run when the phase began */
     uint64_t ticks[LAB_MAX];        /* ticks run in the last phase */
     uint64_t start_event;           /* the scheduler's last event before the start */
+    uint64_t end_event;             /* ... and its last event before the end */
     int ready;
     bool go, done;
     volatile bool stop;
@@ -113,6 +114,7 @@ static inline void lab_finish(void)
         lab.ticks[i] = lab.threads[i] ? lab.threads[i]->ticks_run - lab.base[i] : 0;
     lab.stop = true;
     spin_lock(&sched_lock);
+    lab.end_event = sched_events_last();
     lab.done = true;
     sched_wake_locked(lab.main);
     spin_unlock(&sched_lock);
