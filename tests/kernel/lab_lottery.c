@@ -141,6 +141,8 @@ static struct {
     volatile bool stop;
     uint64_t funded_ticks, rival_ticks;
     int64_t funded_funding, rival_funding;
+    int main_old_tickets;
+    int64_t funded_funding_after_change;    /* after main's tickets went 900 -> 400 */
 } xfer;
 
 /* Registers *slot and blocks until main says go. */
@@ -181,8 +183,13 @@ static long xfer_funded(void *arg)
             xfer.funded_funding = lottery_funding(self);
             xfer.rival_funding = lottery_funding(xfer.rival);
             spin_unlock(&sched_lock);
-            xfer.stop = true;
             cpu_irq_pop();
+            /* A change to the waiter's tickets while it waits reaches us too. */
+            xfer.main_old_tickets = thread_set_tickets(xfer.main->tid, 400);
+            spin_lock(&sched_lock);
+            xfer.funded_funding_after_change = lottery_funding(self);
+            spin_unlock(&sched_lock);
+            xfer.stop = true;
             return 0;
         }
         cpu_irq_pop();
@@ -272,13 +279,17 @@ static void transfer_run(const char *test, bool chain)
     /* Expected 1000/1100 = 90.9% (chain: 1100/1200 = 91.7%), standard
        deviation under 1 point over 1,000 draws; without the transfer 50%. */
     KT_ASSERT_GE(xfer.funded_ticks * 100, total * 80);
-    /* The loan ends when main wakes: its funding is its own tickets again. */
+    printk("%s: main's tickets set to 400 while it waits: funded's funding %ld (expected %ld)\n",
+           test, xfer.funded_funding_after_change, want - 500);
+    KT_ASSERT_EQ(xfer.main_old_tickets, 900);
+    KT_ASSERT_EQ(xfer.funded_funding_after_change, want - 500);
+    /* main's own funding is its own tickets: it lent them, never gave them away. */
     spin_lock(&sched_lock);
     int64_t main_after = lottery_funding(thread_current());
     spin_unlock(&sched_lock);
-    printk("%s: main's funding after the join: %ld (expected 900)\n", test, main_after);
-    KT_ASSERT_EQ(main_after, 900);
-    KT_ASSERT_EQ(thread_set_tickets(0, TICKETS_DEFAULT), 900);
+    printk("%s: main's funding after the join: %ld (expected 400)\n", test, main_after);
+    KT_ASSERT_EQ(main_after, 400);
+    KT_ASSERT_EQ(thread_set_tickets(0, TICKETS_DEFAULT), 400);
 }
 
 KTEST(test_lottery_transfer, "lottery-transfer", .args = "sched=lottery seed=5 quantum=1 hz=1000",
