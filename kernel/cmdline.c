@@ -10,6 +10,7 @@ struct boot_params boot_params = {
     .sched = "rr",
     .hz = 100,
     .quantum = 1,                       /* one tick, as xv6: 10 ms at hz=100 */
+    .seed = 1,                          /* lottery's draws: the same every boot */
 };
 
 enum param_type { PARAM_INT, PARAM_STRING, PARAM_CHOICE };
@@ -30,6 +31,7 @@ static const struct param params[] = {
     { "test",    PARAM_STRING, 0, 0,     0,             "run kernel test NAME, then power off" },
     { "panic",   PARAM_CHOICE, 0, 0,     "poweroff halt", "what a panic does after printing" },
     { "spinlock", PARAM_CHOICE, 0, 0,    "bounded ticket", "how kernel spinlocks wait (docs/smp.md)" },
+    { "seed",    PARAM_INT,    0, 4294967295L, 0,       "seed of the lottery scheduler's draws" },
 };
 #define NPARAMS (sizeof params / sizeof params[0])
 
@@ -94,6 +96,8 @@ static void store(const struct param *p, const char *value, long number)
         boot_params.panic_halt = !strcmp(value, "halt");
     else if (!strcmp(p->key, "spinlock"))
         spin_set_fair(!strcmp(value, "ticket"));
+    else if (!strcmp(p->key, "seed"))
+        boot_params.seed = (unsigned long)number;
 }
 
 static int parse_setting(char *word)

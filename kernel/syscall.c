@@ -33,6 +33,8 @@ static const struct syscall_entry table[SYS_COUNT] = {
     [SYS_get_priority] = { "get_priority", sys_get_priority },
     [SYS_set_nice] = { "set_nice", sys_set_nice },
     [SYS_get_nice] = { "get_nice", sys_get_nice },
+    [SYS_set_tickets] = { "set_tickets", sys_set_tickets },
+    [SYS_get_tickets] = { "get_tickets", sys_get_tickets },
     [SYS_set_fsbase] = { "set_fsbase", sys_set_fsbase },
     [SYS_get_fsbase] = { "get_fsbase", sys_get_fsbase },
 };

@@ -51,6 +51,8 @@ long sys_set_priority(const struct syscall_args *a);
 long sys_get_priority(const struct syscall_args *a);
 long sys_set_nice(const struct syscall_args *a);
 long sys_get_nice(const struct syscall_args *a);
+long sys_set_tickets(const struct syscall_args *a);
+long sys_get_tickets(const struct syscall_args *a);
 long sys_set_fsbase(const struct syscall_args *a);
 long sys_get_fsbase(const struct syscall_args *a);
 

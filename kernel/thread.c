@@ -78,6 +78,7 @@ static void register_thread(struct thread *t, const char *name, struct process *
     t->process = p;
     t->priority = t->base_priority = PRIORITY_DEFAULT;
     t->donated_priority = -1;
+    t->tickets = TICKETS_DEFAULT;
     if (!t->affinity)
         t->affinity = ~0ull;            /* unless set before: every CPU */
     t->cpu = -1;                        /* never ran: any CPU is as good */
@@ -355,9 +356,13 @@ int thread_join_in(struct process *p, int tid, long *value)
         return -EINVAL;
     }
     t->joiner = self;
+    if (sched_policy->join_wait)
+        sched_policy->join_wait(self, t);   /* e.g. lottery lends t our tickets */
     while (t->state != THREAD_ZOMBIE) {
         if (self->kill_pending) {
             t->joiner = 0;
+            if (sched_policy->join_done)
+                sched_policy->join_done(self, t);
             spin_unlock(&sched_lock);
             return -EINTR;
         }
@@ -365,6 +370,8 @@ int thread_join_in(struct process *p, int tid, long *value)
         sched_block(THREAD_BLOCKED, "join", &sched_lock);
         self->interruptible = false;
     }
+    if (sched_policy->join_done)
+        sched_policy->join_done(self, t);
     /* t is a zombie and, since we hold sched_lock, off its CPU for good. */
     if (value)
         *value = t->exit_value;
@@ -494,6 +501,33 @@ int thread_get_priority(int tid)
     int p = t ? t->priority : -ESRCH;
     spin_unlock(&sched_lock);
     return p;
+}
+
+int thread_set_tickets(int tid, int tickets)
+{
+    if (tickets < TICKETS_MIN || tickets > TICKETS_MAX)
+        return -EINVAL;
+    spin_lock(&sched_lock);
+    struct thread *t = tid ? find_thread(tid) : thread_current();
+    if (!t || t->state == THREAD_ZOMBIE) {
+        spin_unlock(&sched_lock);
+        return -ESRCH;
+    }
+    int old = t->tickets;
+    t->tickets = tickets;
+    if (sched_policy->tickets_changed)
+        sched_policy->tickets_changed(t->cpu, t, old);
+    spin_unlock(&sched_lock);
+    return old;
+}
+
+int thread_get_tickets(int tid)
+{
+    spin_lock(&sched_lock);
+    struct thread *t = tid ? find_thread(tid) : thread_current();
+    int tickets = t && t->state != THREAD_ZOMBIE ? t->tickets : -ESRCH;
+    spin_unlock(&sched_lock);
+    return tickets;
 }
 
 void thread_preempt_point(void)

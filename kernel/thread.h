@@ -32,6 +32,13 @@ enum thread_state {
 #define NICE_MIN          (-20)         /* the kindest to itself */
 #define NICE_MAX          20            /* the kindest to others */
 
+/* Lottery and stride scheduling: a thread's share is its tickets over the
+   total of the threads competing with it (docs/labs/lottery-stride.md).
+   A new thread gets TICKETS_DEFAULT, whatever its creator holds. */
+#define TICKETS_MIN       1
+#define TICKETS_DEFAULT   100
+#define TICKETS_MAX       10000
+
 /* The function a thread runs; its return value is the thread's exit value. */
 typedef long (*thread_fn)(void *arg);
 
@@ -61,6 +68,7 @@ struct thread {
        singly linked struct thread_queue (sched/thread_queue.h). */
     int priority;               /* effective: PRIORITY_MIN .. PRIORITY_MAX, higher runs first;
                                    max(base_priority, the highest donation) */
+    int tickets;                /* TICKETS_MIN .. TICKETS_MAX: share under lottery, stride */
     int time_slice;             /* ticks left in this slice (policies that use one) */
     int cpu;                    /* CPU it runs on, or last ran on */
     uint64_t affinity;          /* bit i set: may run on CPU i (default: all) */
@@ -209,6 +217,13 @@ int thread_get_nice(int tid, int *nice);
    fn must not add or remove threads. O(threads): for once-a-second work
    such as the mlfq policy's, never for picking the next thread. */
 void thread_for_each(void (*fn)(struct thread *t, void *ctx), void *ctx);
+
+/* Sets/gets a thread's tickets (tid 0 = the caller), its share under the
+   lottery and stride policies (kept, and unused, under the others).
+   Returns the old tickets / the tickets, -ESRCH for no such thread,
+   -EINVAL for tickets outside TICKETS_MIN .. TICKETS_MAX. */
+int thread_set_tickets(int tid, int tickets);
+int thread_get_tickets(int tid);
 
 /* Sets the CPUs thread tid (0: the caller) may run on: bit i for CPU i.
    Returns 0, -ESRCH, or -EINVAL if the mask names no CPU that is online.

@@ -51,6 +51,10 @@
                                    the caller's process; nice is NICE_MIN..NICE_MAX (-20..20), else -EINVAL */
 #define SYS_get_nice       26   /* (int tid, int *nice) -> 0, with tid's nice value in *nice (a return value
                                    could not tell nice -3 from -ESRCH) */
+#define SYS_set_tickets    27   /* (int tid, int tickets) -> the old tickets: tid (0: the caller, else a
+                                   thread of the caller's process) gets tickets (1..10000), its share
+                                   under sched=lottery and sched=stride; -EINVAL out of range, -ESRCH */
+#define SYS_get_tickets    28   /* (int tid) -> tid's tickets (0: the caller's); -ESRCH */
 #define SYS_set_fsbase     29   /* (uint64_t base) -> 0: the caller's FS base (thread pointer, docs/user.md TLS);
                                    -EINVAL for a non-canonical or kernel address */
 #define SYS_get_fsbase     30   /* () -> the caller's FS base */

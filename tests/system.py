@@ -195,6 +195,19 @@ TESTS = [
                    r"^  rr +round robin", r"^  fifo +first in, first out"],
     },
     {
+        "name": "lottery-seed-cmdline",
+        # seed= takes a decimal number 0..2^32-1; anything else stops the boot.
+        "append": "sched=lottery seed=7x",
+        "status": 2,
+        "expect": [r"^cmdline: bad value '7x' for seed= \(an integer from 0 to 4294967295\)"],
+    },
+    {
+        "name": "lottery-seed-cmdline-range",
+        "append": "sched=lottery seed=4294967296",
+        "status": 2,
+        "expect": [r"^cmdline: bad value '4294967296' for seed="],
+    },
+    {
         "name": "thread-dump-ctrl-p",
         # Ctrl-P (0x10) on the console prints every thread from the UART
         # interrupt, whatever runs; then the shell carries on.

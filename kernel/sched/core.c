@@ -24,6 +24,8 @@ static const struct sched_policy *const policies[] = {
     &sched_policy_fifo,
     &sched_policy_mlfq,
     &sched_policy_prio,
+    &sched_policy_lottery,
+    &sched_policy_stride,
 };
 #define NPOLICIES (sizeof policies / sizeof policies[0])
 

@@ -74,6 +74,17 @@ struct sched_policy {
 
     /* t's nice value changed (t may be RUNNABLE in a queue, or running). Optional. */
     void (*nice_changed)(int cpu, struct thread *t, int old_nice);
+    /* t's tickets changed (thread_set_tickets; t may be queued, running
+       or blocked). Optional. */
+    void (*tickets_changed)(int cpu, struct thread *t, int old_tickets);
+
+    /* waiter (the running thread) starts waiting in thread_join for target
+       to exit: a policy may lend target waiter's share meanwhile (lottery's
+       ticket transfer). join_done is called once waiter stops waiting
+       (target exited, or the join was cut short), still before waiter
+       returns from thread_join. Both optional. */
+    void (*join_wait)(struct thread *waiter, struct thread *target);
+    void (*join_done)(struct thread *waiter, struct thread *target);
 };
 
 /* Every policy compiled in; sched=NAME chooses among them (sched/core.c). */
@@ -81,5 +92,7 @@ extern const struct sched_policy sched_policy_rr;
 extern const struct sched_policy sched_policy_fifo;
 extern const struct sched_policy sched_policy_mlfq;
 extern const struct sched_policy sched_policy_prio;
+extern const struct sched_policy sched_policy_lottery;
+extern const struct sched_policy sched_policy_stride;
 
 #endif

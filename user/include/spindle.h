@@ -36,6 +36,8 @@ int sys_set_priority(int tid, int priority);      /* 0..63, higher first (sched=
 int sys_get_priority(int tid);                    /* effective (donations included) */
 int sys_set_nice(int tid, int nice);              /* -20..20; returns the old value */
 int sys_get_nice(int tid, int *nice);
+int sys_set_tickets(int tid, int tickets);        /* -> old tickets; sched=lottery, stride */
+int sys_get_tickets(int tid);
 int sys_set_fsbase(uint64_t base);      /* the caller's thread pointer (tls.h) */
 uint64_t sys_get_fsbase(void);
 

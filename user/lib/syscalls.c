@@ -103,5 +103,7 @@ int sys_set_priority(int tid, int priority) { return (int)SYSCALL2(SYS_set_prior
 int sys_get_priority(int tid) { return (int)SYSCALL1(SYS_get_priority, tid); }
 int sys_set_nice(int tid, int nice) { return (int)SYSCALL2(SYS_set_nice, tid, nice); }
 int sys_get_nice(int tid, int *nice) { return (int)SYSCALL2(SYS_get_nice, tid, nice); }
+int sys_set_tickets(int tid, int tickets) { return (int)SYSCALL2(SYS_set_tickets, tid, tickets); }
+int sys_get_tickets(int tid) { return (int)SYSCALL1(SYS_get_tickets, tid); }
 int sys_set_fsbase(uint64_t base) { return (int)SYSCALL1(SYS_set_fsbase, base); }
 uint64_t sys_get_fsbase(void) { return (uint64_t)SYSCALL0(SYS_get_fsbase); }
