@@ -10,6 +10,7 @@ struct boot_params boot_params = {
     .sched = "rr",
     .hz = 100,
     .quantum = 1,                       /* one tick, as xv6: 10 ms at hz=100 */
+    .idle_poll_us = 50,
     .seed = 1,                          /* lottery's draws: the same every boot */
 };
 
@@ -27,6 +28,7 @@ static const struct param params[] = {
     { "sched",   PARAM_STRING, 0, 0,     0,             "scheduling policy" },
     { "hz",      PARAM_INT,    10, 10000, 0,            "timer interrupts per second" },
     { "quantum", PARAM_INT,    1, 1000,  0,             "time slice, in ticks" },
+    { "idlepoll", PARAM_INT,   0, 10000, 0,             "microseconds an idle CPU polls before it halts" },
     { "trace",   PARAM_CHOICE, 0, 0,     "sched",       "print one line per scheduling event" },
     { "test",    PARAM_STRING, 0, 0,     0,             "run kernel test NAME, then power off" },
     { "panic",   PARAM_CHOICE, 0, 0,     "poweroff halt", "what a panic does after printing" },
@@ -88,6 +90,8 @@ static void store(const struct param *p, const char *value, long number)
         boot_params.hz = (int)number;
     else if (!strcmp(p->key, "quantum"))
         boot_params.quantum = (int)number;
+    else if (!strcmp(p->key, "idlepoll"))
+        boot_params.idle_poll_us = (int)number;
     else if (!strcmp(p->key, "trace"))
         boot_params.trace_sched = true;
     else if (!strcmp(p->key, "test"))

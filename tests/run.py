@@ -350,7 +350,8 @@ def run_one(t, opts):
                                 append=append, smp=smp, mem=opts.mem,
                                 extra=spec.get("qemu_args", ()))
     status, out, secs = qemu_run.run(cmd, t.timeout, input_bytes=spec.get("input"),
-                                     dialogue=spec.get("dialogue", ()))
+                                     dialogue=spec.get("dialogue", ()),
+                                     stop_after=spec.get("stop_after"))
     text = out.decode(errors="replace")
     return judge_system(t, status, text), secs, text
 

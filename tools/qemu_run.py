@@ -55,14 +55,17 @@ def decode_status(returncode):
     return STATUS_QEMU_FAILED
 
 
-def run(cmd, timeout, input_bytes=None, echo=False, dialogue=(), first_seen=None):
+def run(cmd, timeout, input_bytes=None, echo=False, dialogue=(), first_seen=None, stop_after=None):
     """Run QEMU headless; returns (status, output bytes, seconds taken).
 
     input_bytes are typed on the serial console at once; dialogue is a list
     of (text, bytes): when the output so far contains text (after the
     previous step's match), bytes are typed. first_seen, a dict whose keys
     are texts, gets for each the seconds from launch to its first
-    appearance in the output (None if it never appeared)."""
+    appearance in the output (None if it never appeared). stop_after,
+    (text, seconds): once text appears, QEMU runs only that much longer
+    (then it is killed, as at the timeout): for a kernel that halts and
+    never powers off, watched for a while for output that must not come."""
     start = time.monotonic()
     steps = list(dialogue)
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if (input_bytes or steps) else subprocess.DEVNULL,
@@ -97,6 +100,9 @@ def run(cmd, timeout, input_bytes=None, echo=False, dialogue=(), first_seen=None
                 sys.stdout.buffer.flush()
             out = b"".join(chunks)
             note_first_seen(first_seen, out, start)
+            if stop_after and stop_after[0].encode() in out:
+                deadline = min(deadline, time.monotonic() + stop_after[1])
+                stop_after = None
             while steps:
                 where = out.find(steps[0][0].encode(), seen_upto)
                 if where < 0:

@@ -8,6 +8,7 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
+#include "kernel/cmdline.h"
 #include "lib/string.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/context.h"
@@ -108,9 +109,13 @@ static int select_cpu(struct thread *t)
    for its next tick. */
 static void kick_cpu(int cpu)
 {
-    cpus[cpu].need_resched = true;
-    if (cpu != this_cpu()->id)
-        lapic_send_ipi(cpus[cpu].apic_id, VEC_IPI_RESCHED);
+    struct cpu *c = &cpus[cpu];
+    /* need_resched, then (full barrier) polling: an idle CPU that is
+       polling will see need_resched without an interrupt; one that has
+       stopped polling re-checks need_resched before it halts (idle_wait). */
+    __atomic_store_n(&c->need_resched, true, __ATOMIC_SEQ_CST);
+    if (cpu != this_cpu()->id && !__atomic_load_n(&c->idle_polling, __ATOMIC_SEQ_CST))
+        lapic_send_ipi(c->apic_id, VEC_IPI_RESCHED);
 }
 
 void sched_resched(int cpu)
@@ -350,20 +355,47 @@ void sched_start_cpu(void)
     panic("sched_start_cpu: returned to the start-up stack of CPU %d", c->id);
 }
 
+/*
+ * Waits for a reason to run the scheduler. Under a hypervisor (QEMU here)
+ * `hlt` puts the virtual CPU's host thread to sleep, and waking it costs
+ * tens of microseconds -- often more than the work the CPU is woken for
+ * (a thread on another CPU handing over a futex). So an idle CPU first
+ * polls need_resched for idlepoll= microseconds, with interrupts on, and
+ * marks itself as polling so that a waker need not send an IPI; only then
+ * does it halt. Linux guests do the same (the haltpoll cpuidle driver).
+ */
+static void idle_wait(struct cpu *c)
+{
+    if (boot_params.idle_poll_us > 0) {
+        __atomic_store_n(&c->idle_polling, true, __ATOMIC_SEQ_CST);
+        uint64_t until = clock_ns() + (uint64_t)boot_params.idle_poll_us * 1000;
+        while (!__atomic_load_n(&c->need_resched, __ATOMIC_ACQUIRE) && clock_ns() < until)
+            cpu_relax();
+        /* Stop polling, then (full barrier) check once more: a waker that
+           saw us polling set need_resched first (kick_cpu). */
+        __atomic_store_n(&c->idle_polling, false, __ATOMIC_SEQ_CST);
+    }
+    cli();
+    if (__atomic_load_n(&c->need_resched, __ATOMIC_ACQUIRE)) {
+        sti();
+        return;
+    }
+    /* sti takes effect after the next instruction, so no interrupt can
+       slip in between the check and the hlt (Intel SDM vol. 2B, STI). */
+    __asm__ volatile("sti; hlt" ::: "memory");
+}
+
 void sched_idle_loop(void)
 {
     for (;;) {
         thread_reap();
-        cli();
-        if (this_cpu()->need_resched) {
-            sti();
+        struct cpu *c = this_cpu();
+        if (__atomic_load_n(&c->need_resched, __ATOMIC_ACQUIRE)) {
             spin_lock(&sched_lock);
             sched_switch(SWITCH_YIELD);
             spin_unlock(&sched_lock);
         } else {
-            /* sti takes effect after the next instruction, so no interrupt
-               can slip in between the check and the hlt (Intel SDM vol. 2B, STI). */
-            __asm__ volatile("sti; hlt" ::: "memory");
+            idle_wait(c);
         }
     }
 }

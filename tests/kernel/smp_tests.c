@@ -139,7 +139,7 @@ static long wait_for_wakeup(void *arg)
     return this_cpu()->id;
 }
 
-KTEST(test_smp_ipi_wakeup, "smp-ipi-wakeup", .min_cpus = 2, .args = "hz=10")
+KTEST(test_smp_ipi_wakeup, "smp-ipi-wakeup", .min_cpus = 2, .args = "hz=10 idlepoll=0")
 {
     KT_ASSERT_EQ(thread_set_affinity(0, 1), 0);
     sema_init(&wakeup_sema, 0, "wakeup");
@@ -149,7 +149,8 @@ KTEST(test_smp_ipi_wakeup, "smp-ipi-wakeup", .min_cpus = 2, .args = "hz=10")
         thread_sleep_ticks(1);
         KT_ASSERT_EQ(thread_snapshot(tid, &snap), 0);
     } while (snap.state != THREAD_BLOCKED);
-    /* CPU 1 is idle now, halted until an interrupt. Wake the thread just
+    /* CPU 1 is idle now, halted until an interrupt (idlepoll=0: no polling
+       first, so the wake-up needs the IPI). Wake the thread just
        after one of CPU 1's own timer ticks: its next one is then 100 ms
        away (hz=10), and the wake-up must not wait for it. */
     uint64_t seen = __atomic_load_n(&cpus[1].ticks, __ATOMIC_ACQUIRE);
