@@ -177,6 +177,7 @@ int cmdline_parse(const char *line)
     }
     strlcpy(raw, line, sizeof raw);
     boot_params.raw = raw;
+    int errors = 0;
     for (; w; w = next_word(&p)) {
         if (!strcmp(w, "--")) {
             while ((w = next_word(&p))) {
@@ -192,8 +193,10 @@ int cmdline_parse(const char *line)
             }
             break;
         }
+        /* Go on after a bad setting: every mistake is reported at once,
+           and the good settings still count if the boot goes on. */
         if (parse_setting(w) < 0)
-            return -1;
+            errors++;
     }
-    return 0;
+    return errors ? -1 : 0;
 }

@@ -25,8 +25,8 @@ struct boot_params {
 extern struct boot_params boot_params;
 
 /* Parses line (the loader's command line, which may start with the kernel's
-   own path). Returns 0, or -1 after printing an error that names the bad
-   key or value. Needs only the console. */
+   own path). Returns 0, or -1 after printing an error for each bad key or
+   value (the good settings are applied all the same). Needs only the console. */
 int cmdline_parse(const char *line);
 
 #endif

@@ -60,8 +60,20 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
         panic("kmain: bad multiboot magic 0x%x", magic);
     const struct multiboot_info *mbi = phys_to_virt(mbi_phys);
 
-    if (cmdline_parse(loader_cmdline(mbi)) < 0 || sched_select_policy(boot_params.sched) < 0)
-        power_off(POWEROFF_USAGE);
+    bool bad_cmdline = cmdline_parse(loader_cmdline(mbi)) < 0;
+    if (sched_select_policy(boot_params.sched) < 0) {
+        bad_cmdline = true;
+        boot_params.sched = "rr";
+        sched_select_policy(boot_params.sched);
+    }
+    if (bad_cmdline) {
+        /* A run that asked for something exact (a test, a program) stops
+           with a status a script can see; a person at the shell gets the
+           error and a kernel that boots with the other settings. */
+        if (boot_params.test || boot_params.prog_argc > 0)
+            power_off(POWEROFF_USAGE);
+        printk("cmdline: booting without the settings above\n");
+    }
 
     /* CPU tables first, so that any fault from here on is a clear panic;
        then the user-mode entry points (syscall MSRs, SSE for user code). */

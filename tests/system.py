@@ -158,20 +158,33 @@ TESTS = [
     },
     {
         "name": "cmdline-unknown-key",
-        "append": "colour=blue",
+        # With a program to run (or a test), a bad key stops the boot with
+        # status 2 and nothing else happens.
+        "append": "colour=blue -- hello",
         "status": 2,
         "expect": [r"^cmdline: unknown key 'colour'", r"known keys:.* hz="],
-        "reject": [r"^Spindle "],
+        "reject": [r"^Spindle ", r"[Hh]ello"],
+    },
+    {
+        "name": "cmdline-bad-key-shell",
+        # At the shell (no test, no program), every bad setting is reported
+        # and the kernel boots with the others (hz=1000 applies) to the prompt.
+        "append": "colour=blue hz=1000 sched=nosuch quantum=x",
+        "dialogue": [("$ ", b"halt\r")],
+        "expect": [r"^cmdline: unknown key 'colour'", r"^cmdline: bad value 'x' for quantum=",
+                   r"^cmdline: unknown scheduling policy sched=nosuch",
+                   r"^cmdline: booting without the settings above", BANNER,
+                   r"hz=1000", r"^\$ "],
     },
     {
         "name": "cmdline-bad-value",
-        "append": "hz=fast",
+        "append": "hz=fast -- hello",
         "status": 2,
         "expect": [r"^cmdline: bad value 'fast' for hz= \(an integer from \d+ to \d+\)"],
     },
     {
         "name": "cmdline-out-of-range",
-        "append": "hz=0",
+        "append": "hz=0 -- hello",
         "status": 2,
         "expect": [r"^cmdline: bad value '0' for hz="],
     },
@@ -189,7 +202,7 @@ TESTS = [
     },
     {
         "name": "sched-unknown-policy",
-        "append": "sched=nosuch",
+        "append": "sched=nosuch -- hello",
         "status": 2,
         "expect": [r"^cmdline: unknown scheduling policy sched=nosuch; known policies:",
                    r"^  rr +round robin", r"^  fifo +first in, first out"],
@@ -197,13 +210,13 @@ TESTS = [
     {
         "name": "lottery-seed-cmdline",
         # seed= takes a decimal number 0..2^32-1; anything else stops the boot.
-        "append": "sched=lottery seed=7x",
+        "append": "sched=lottery seed=7x -- hello",
         "status": 2,
         "expect": [r"^cmdline: bad value '7x' for seed= \(an integer from 0 to 4294967295\)"],
     },
     {
         "name": "lottery-seed-cmdline-range",
-        "append": "sched=lottery seed=4294967296",
+        "append": "sched=lottery seed=4294967296 -- hello",
         "status": 2,
         "expect": [r"^cmdline: bad value '4294967296' for seed="],
     },
