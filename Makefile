@@ -312,6 +312,12 @@ test-labs: $(KERNEL)
 bench: $(KERNEL)
 	$(Q)$(PYTHON) tests/run.py --bench --build $(BUILD) --smp $(SMP) --mem $(MEM)
 
+# Spindle's benchmarks beside Linux's (../shared/bench/linux-anchor), booted
+# one after the other in the same QEMU for each CPU count; a table of ratios.
+.PHONY: bench-compare
+bench-compare: $(KERNEL)
+	$(Q)$(PYTHON) tools/bench_compare.py --build $(BUILD) $(if $(CPUS),--smp $(CPUS))
+
 # --- set-up and housekeeping -----------------------------------------------
 DEBIAN_PACKAGES := qemu-system-x86 grub-pc-bin grub-common xorriso mtools gcc clang make python3 gdb
 
@@ -344,6 +350,7 @@ help:
 	@echo "                                   run p with trace=sched; draw $(BUILD)/viz/schedule.svg and .html"
 	@echo "  make test [SMP=n] [T=glob]       every test; last line: N passed, N failed"
 	@echo "  make bench [SMP=n]               run the benchmarks; metric=NAME value=N unit=U lines"
+	@echo "  make bench-compare [CPUS=1,2,4]  the benchmarks beside Linux's in the same QEMU: ratios"
 	@echo "  make handout LAB=name DEST=dir   write a student tree for a lab (docs/labs/)"
 	@echo "  make grade LAB=name [SMP=n]      run a lab's tests; points per test and the total"
 	@echo "  make test-labs [LAB=name]        every lab: the handout fails its tests cleanly, this tree passes"
