@@ -31,7 +31,9 @@ void cpu_park_kick(const void *lock, uint32_t ticket)
 {
     if (!__atomic_load_n(&parked_cpus, __ATOMIC_RELAXED))
         return;
-    for (int i = 0; i < ncpus; i++) {
+    /* Every slot, not just the first ncpus: a CPU still starting up takes
+       locks before it is counted in ncpus, and may park. */
+    for (int i = 0; i < MAX_CPUS; i++) {
         if (__atomic_load_n(&cpus[i].park_lock, __ATOMIC_ACQUIRE) == lock &&
             __atomic_load_n(&cpus[i].park_ticket, __ATOMIC_RELAXED) == ticket) {
             nmi_send(i);

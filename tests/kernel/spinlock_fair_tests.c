@@ -33,7 +33,10 @@ static long fifo_waiter(void *arg)
             cpu_relax();
         spin_lock(&fifo_lock);
         KT_ASSERT_EQ(__atomic_add_fetch(&fifo_inside, 1, __ATOMIC_SEQ_CST), 1);
-        fifo_order[r][fifo_granted[r]++] = me;
+        int n = fifo_granted[r];
+        fifo_order[r][n] = me;
+        /* the order entry first: the test reads it once it sees the count */
+        __atomic_store_n(&fifo_granted[r], n + 1, __ATOMIC_RELEASE);
         __atomic_sub_fetch(&fifo_inside, 1, __ATOMIC_SEQ_CST);
         spin_unlock(&fifo_lock);
     }
@@ -59,7 +62,7 @@ KTEST(test_spinlock_ticket_fifo, "spinlock-ticket-fifo", .args = "spinlock=ticke
         for (int i = 0; i < 100000; i++)
             cpu_relax();
         spin_unlock(&fifo_lock);
-        while (fifo_granted[r] != 3)
+        while (__atomic_load_n(&fifo_granted[r], __ATOMIC_ACQUIRE) != 3)
             cpu_relax();
         KT_ASSERT_EQ(fifo_order[r][0], 1);
         KT_ASSERT_EQ(fifo_order[r][1], 2);
