@@ -886,15 +886,17 @@ static uint64_t parse_milli(const char *s)
     return *s ? 0 : whole * 1000 + frac;
 }
 
-/* The number of CPUs: one idle thread each ("idle0", "idle1"...). */
+/* The number of CPUs online: SYS_set_affinity refuses a mask of none of
+   them (the idle threads, one per CPU, are not in SYS_thread_list). */
 static int count_cpus(void)
 {
-    static struct thread_info info[256];
-    int n = sys_thread_list(info, 256), cpus = 0;
-    for (int i = 0; i < n && i < 256; i++)
-        if (info[i].pid == 0 && !strncmp(info[i].name, "idle", 4))
-            cpus++;
-    return cpus ? cpus : 1;
+    uint64_t mask = ~0ull;
+    sys_get_affinity(0, &mask);
+    int cpus = 1;
+    while (cpus < 64 && sys_set_affinity(0, 1ull << cpus) == 0)
+        cpus++;
+    sys_set_affinity(0, mask);
+    return cpus;
 }
 
 int main(int argc, char **argv)
