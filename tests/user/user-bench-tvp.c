@@ -7,7 +7,9 @@
 // test: expect=^metric=ctxsw_yield_process value=(?!0[ \r])[0-9][0-9.e+]* unit=ns .*switch_per_yield=(0\.9\d\d|1\.000)\r?$
 // test: expect=^metric=mem_per_thread value=(?!0[ \r])[0-9][0-9.e+]* unit=KiB .* count=100 frames_per=(?!0[ \r])[0-9][0-9.e+]* leak_frames=0\r?$
 // test: expect=^metric=mem_per_process value=(?!0[ \r])[0-9][0-9.e+]* unit=KiB .* count=100 frames_per=(?!0[ \r])[0-9][0-9.e+]* leak_frames=0\r?$
-// test: expect=^info tvp process_over_thread create=(?!0[ \r])[0-9][0-9.e+]* switch=(?!0[ \r])[0-9][0-9.e+]* memory=(?!0[ \r])[0-9][0-9.e+]*\r?$
+// test: expect=^metric=tvp_ratio_create value=(?!0[ \r])[0-9][0-9.e+]* unit=x of=process_spawn_wait/thread_create_join\r?$
+// test: expect=^metric=tvp_ratio_switch value=(?!0[ \r])[0-9][0-9.e+]* unit=x of=ctxsw_yield_process/ctxsw_yield\r?$
+// test: expect=^metric=tvp_ratio_memory value=(?!0[ \r])[0-9][0-9.e+]* unit=x of=mem_per_process/mem_per_thread\r?$
 // test: expect=^user-bench-tvp: bench exited with 0
 // test: reject=^info error
 #include "utest.h"

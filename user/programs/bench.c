@@ -39,7 +39,7 @@
  *                       rep. The threads pass a yield start gate first.
  *
  * Then Spindle's own (no Linux anchor): process_spawn_wait, ctxsw_yield_process,
- * mem_per_thread, mem_per_process and an "info tvp" line of ratios, threads
+ * mem_per_thread, mem_per_process and tvp_ratio_* (process / thread), threads
  * versus processes (section 5, docs/threads-vs-processes.md).
  *
  * The ctxsw tests pin both threads to CPU 0 with set_affinity, as the
@@ -570,7 +570,8 @@ static void bench_race(int kind, int nthreads, long n)
  *   mem_per_thread       frames in use per thread / per process, with 100
  *   mem_per_process      of them alive and blocked (SYS_sysinfo before and
  *                        during), KiB; leak_frames = frames not back after
- * then one line "info tvp ..." with the ratios process / thread.
+ * then the ratios process / thread of the medians: tvp_ratio_create,
+ * tvp_ratio_switch and tvp_ratio_memory (unit x).
  *
  * Processes share no memory and there are no pipes, so the children wait
  * for a gate: a thread of ours that they watch through SYS_thread_list, and
@@ -880,7 +881,9 @@ static void bench_threads_vs_processes(void)
     tvp_ratio(c, sizeof c, tvp_create[1], tvp_create[0]);
     tvp_ratio(s, sizeof s, tvp_switch[1], tvp_switch[0]);
     tvp_ratio(m, sizeof m, tvp_mem[1], tvp_mem[0]);
-    printf("info tvp process_over_thread create=%s switch=%s memory=%s\n", c, s, m);
+    printf("metric=tvp_ratio_create value=%s unit=x of=process_spawn_wait/thread_create_join\n", c);
+    printf("metric=tvp_ratio_switch value=%s unit=x of=ctxsw_yield_process/ctxsw_yield\n", s);
+    printf("metric=tvp_ratio_memory value=%s unit=x of=mem_per_process/mem_per_thread\n", m);
 }
 
 /* --- main -------------------------------------------------------------------------- */
