@@ -42,6 +42,9 @@
  *                       CPUs 0 and 1: the wake-up crosses CPUs (a reschedule IPI)
  *   race_K_tT_pin       (2 or more CPUs) as race_K_tT, thread i pinned to CPU
  *                       i % ncpu
+ * Then Spindle's own (no Linux anchor): process_spawn_wait, ctxsw_yield_process,
+ * mem_per_thread, mem_per_process and tvp_ratio_* (process / thread), threads
+ * versus processes (section 5, docs/threads-vs-processes.md).
  *
  * The ctxsw tests pin both threads to CPU 0 with set_affinity, as the
  * reference does. There are no pipes, so no ctxsw_pipe.
@@ -50,7 +53,9 @@
  * line) is measured by tests/run.py --bench, which prints it after these.
  *
  * Arguments: scale=F multiplies the non-race counts (default 1), n=N sets
- * the race's increments per thread (default 1000000).
+ * the race's increments per thread (default 1000000), part=tvp runs only the
+ * threads-versus-processes figures (with clock, thread_create_join and
+ * ctxsw_yield, which they are compared with).
  */
 
 #define MAXREPS 16
@@ -199,6 +204,12 @@ static uint64_t median_u64(const uint64_t *v, int n)
     return s[n / 2];
 }
 
+/* The median total and the operation count of the last metric reported. */
+static uint64_t last_report_total, last_report_ops;
+/* Medians (total, ops) of the thread [0] and process [1] figures, for the
+   ratios of section 5. */
+static uint64_t tvp_create[2][2], tvp_switch[2][2], tvp_mem[2][2];
+
 /*
  * Prints one metric line. total[r] is repetition r's total (ns, or ticks
  * for tsc[r]) over ops operations; a value is total / (ops * div), so div
@@ -221,6 +232,8 @@ static void report(const char *name, const char *unit, uint64_t div, const uint6
     fmt_sig4(tk, sizeof tk, median_u64(tsc, reps), ops);
     printf("metric=%s value=%s unit=%s min=%s max=%s reps=%d tsc=%s%s%s\n", name, v, unit, mn, mx,
            reps, tk, extra ? " " : "", extra ? extra : "");
+    last_report_total = median_u64(total, reps);    /* for the ratios of section 5 */
+    last_report_ops = ops;
 }
 
 /* --- 0. the clock, and the TSC's rate ------------------------------------------- */
@@ -301,6 +314,8 @@ static void bench_create_join(void)
              pairs, p50, p90, p99, pmax);
     free(pair_ticks);
     report("thread_create_join", "us", 1000, ns, tk, reps, (uint64_t)pairs, extra);
+    tvp_create[0][0] = last_report_total;
+    tvp_create[0][1] = last_report_ops;
 }
 
 /* --- 2. context switches: yield and futex ping-pong ---------------------------- */
@@ -395,6 +410,10 @@ static void pingpong(const char *name, int kind, int cpu0, int cpu1, long iters)
     snprintf(extra, sizeof extra, "iters=%ld cpus=%d,%d %s=%s", iters, cpu0, cpu1,
              kind == 0 ? "switch_per_yield" : "handoff_per_op", frac);
     report(name, "ns", 1, ns, tk, reps, 2 * (uint64_t)iters, extra);
+    if (kind == 0) {
+        tvp_switch[0][0] = last_report_total;
+        tvp_switch[0][1] = last_report_ops;
+    }
 }
 
 /* --- 3. null system call ----------------------------------------------------------- */
@@ -546,6 +565,337 @@ static void bench_race(int kind, int nthreads, long n, int pinned, int ncpu)
     report(name, "ns", 1, ns, tk, reps, (uint64_t)expected, extra);
 }
 
+/* --- 5. threads versus processes (docs/threads-vs-processes.md) ------------------- */
+
+/*
+ * The same three costs for a thread of this process and for a process:
+ *   process_spawn_wait   SYS_spawn of bench-child (exits at once) + SYS_wait, us
+ *                        per pair; compare thread_create_join
+ *   ctxsw_yield_process  2 bench-child processes pinned to CPU 0 each call
+ *                        SYS_yield N = 10,000 times; ns per yield; compare
+ *                        ctxsw_yield. Timed by this process (pinned to CPU 0
+ *                        too), from opening the children's start gate to
+ *                        reaping both, so it also holds two process exits
+ *                        (under 1% of it with N = 10,000)
+ *   mem_per_thread       frames in use per thread / per process, with 100
+ *   mem_per_process      of them alive and blocked (SYS_sysinfo before and
+ *                        during), KiB; leak_frames = frames not back after
+ * then the ratios process / thread of the medians: tvp_ratio_create,
+ * tvp_ratio_switch and tvp_ratio_memory (unit x).
+ *
+ * Processes share no memory and there are no pipes, so the children wait
+ * for a gate: a thread of ours that they watch through SYS_thread_list, and
+ * that we end to let them go (user/programs/bench-child.c).
+ */
+
+#define TVP_CHILD "bench-child"
+#define TVP_MEM_COUNT 100
+#define TVP_MEM_REPS 3
+#define TVP_LIST_MAX 1024
+#define TVP_STATE_BLOCKED 2             /* struct thread_info.state */
+#define TVP_STATE_SLEEPING 3
+#define TVP_GIVE_UP_NS 120000000000ull  /* waiting for children to get ready */
+
+static struct thread_info tvp_list[TVP_LIST_MAX];
+static volatile uint32_t tvp_gate_word;
+static volatile uint32_t tvp_hold_word;
+
+static void *tvp_gate_thread(void *arg)
+{
+    if (arg)
+        sys_set_affinity(0, 1);         /* tvp_yield_process: all on CPU 0 */
+    while (__atomic_load_n(&tvp_gate_word, __ATOMIC_ACQUIRE) == 0)
+        sys_futex_wait((uint32_t *)&tvp_gate_word, 0, -1);
+    return arg;
+}
+
+/* Creates the gate thread, blocked until tvp_gate_release; pinned to CPU 0
+   with on_cpu0. */
+static int tvp_gate_create(thread_t *gate, bool on_cpu0)
+{
+    tvp_gate_word = 0;
+    return thread_create(gate, tvp_gate_thread, on_cpu0 ? (void *)1 : NULL);
+}
+
+/* Opens the gate: the thread ends, and children watching it go on. */
+static void tvp_gate_release(thread_t gate)
+{
+    __atomic_store_n(&tvp_gate_word, 1, __ATOMIC_RELEASE);
+    sys_futex_wake((uint32_t *)&tvp_gate_word, 1);
+    thread_join(gate, NULL);
+}
+
+/* The thread of process pid in the list (its only one), or NULL. */
+static const struct thread_info *tvp_find_pid(int n, int pid)
+{
+    for (int i = 0; i < n && i < TVP_LIST_MAX; i++)
+        if (tvp_list[i].pid == pid)
+            return &tvp_list[i];
+    return NULL;
+}
+
+/* Waits until each of the n pids (or tids, with by_tid) has left the CPU
+   voluntarily at least once (it has reached its first block, sleep or
+   yield) and, with pinned, runs pinned to CPU 0. Returns 0 or -ETIMEDOUT. */
+static int tvp_wait_ready(const int *ids, int n, bool by_tid, bool pinned)
+{
+    uint64_t deadline = now_ns() + TVP_GIVE_UP_NS;
+    for (;;) {
+        int listed = sys_thread_list(tvp_list, TVP_LIST_MAX), ready = 0;
+        for (int k = 0; k < n; k++) {
+            const struct thread_info *t = NULL;
+            if (by_tid) {
+                for (int i = 0; i < listed && i < TVP_LIST_MAX && !t; i++)
+                    if (tvp_list[i].tid == ids[k])
+                        t = &tvp_list[i];
+            } else {
+                t = tvp_find_pid(listed, ids[k]);
+            }
+            if (t && t->voluntary_switches >= 1 && (!pinned || t->affinity == 1))
+                ready++;
+        }
+        if (ready == n)
+            return 0;
+        if (now_ns() > deadline)
+            return -ETIMEDOUT;
+        sys_sleep(1000000);
+    }
+}
+
+static void tvp_spawn_wait(void)
+{
+    const int reps = 5;
+    long pairs = scaled(200);
+    uint64_t ns[MAXREPS], tk[MAXREPS];
+    const char *argv[] = { TVP_CHILD, NULL };
+    int status = -1;
+    int pid = sys_spawn(TVP_CHILD, argv);           /* warm up */
+    if (pid < 0 || sys_wait(pid, &status) != pid || status != 0) {
+        printf("info error what=process_spawn_wait spawn=%d status=%d\n", pid, status);
+        return;
+    }
+    for (int r = 0; r < reps; r++) {
+        uint64_t a = now_ns(), ta = rdtsc();
+        for (long i = 0; i < pairs; i++) {
+            pid = sys_spawn(TVP_CHILD, argv);
+            if (pid < 0 || sys_wait(pid, &status) != pid || status != 0) {
+                printf("info error what=process_spawn_wait spawn=%d status=%d\n", pid, status);
+                return;
+            }
+        }
+        uint64_t b = now_ns(), tb = rdtsc();
+        ns[r] = b - a;
+        tk[r] = tb - ta;
+    }
+    char extra[64];
+    snprintf(extra, sizeof extra, "pairs=%ld program=%s", pairs, TVP_CHILD);
+    report("process_spawn_wait", "us", 1000, ns, tk, reps, (uint64_t)pairs, extra);
+    tvp_create[1][0] = last_report_total;
+    tvp_create[1][1] = last_report_ops;
+}
+
+static void tvp_yield_process(long iters)
+{
+    const int reps = 5;
+    uint64_t ns[MAXREPS], tk[MAXREPS], switch_milli[MAXREPS];
+    /* Everything on CPU 0 -- this thread, the gate, the children: opening
+       the gate and reaping the children then wake nothing on another CPU,
+       whose wake-up (an IPI to a halted virtual CPU) can take milliseconds
+       on a busy host and would swamp the window. */
+    uint64_t old_mask = ~0ull;
+    sys_get_affinity(0, &old_mask);
+    sys_set_affinity(0, 1);
+    for (int r = 0; r < reps; r++) {
+        thread_t gate;
+        if (tvp_gate_create(&gate, true) != 0) {
+            printf("info error what=ctxsw_yield_process gate\n");
+            sys_set_affinity(0, old_mask);
+            return;
+        }
+        char n[24], g[24];
+        snprintf(n, sizeof n, "%ld", iters);
+        snprintf(g, sizeof g, "%d", gate);
+        const char *argv[] = { TVP_CHILD, "yield", n, g, NULL };
+        int pids[2];
+        pids[0] = sys_spawn(TVP_CHILD, argv);
+        pids[1] = sys_spawn(TVP_CHILD, argv);
+        int ready = pids[0] > 0 && pids[1] > 0 ? tvp_wait_ready(pids, 2, false, true) : -1;
+        uint64_t a = now_ns(), ta = rdtsc();
+        tvp_gate_release(gate);
+        int st[2] = { -1, -1 };
+        for (int k = 0; k < 2; k++)
+            if (pids[k] > 0)
+                sys_wait(pids[k], &st[k]);
+        uint64_t b = now_ns(), tb = rdtsc();
+        if (ready != 0 || st[0] < 0 || st[0] > 200 || st[1] < 0 || st[1] > 200) {
+            printf("info error what=ctxsw_yield_process spawn=%d,%d ready=%d status=%d,%d\n",
+                   pids[0], pids[1], ready, st[0], st[1]);
+            sys_set_affinity(0, old_mask);
+            return;
+        }
+        ns[r] = b - a;
+        tk[r] = tb - ta;
+        switch_milli[r] = (uint64_t)(st[0] + st[1]) * 1000 / 400;
+    }
+    sys_set_affinity(0, old_mask);
+    char frac[24], extra[96];
+    fmt_fixed(frac, sizeof frac, median_u64(switch_milli, reps), 1000, 3);
+    snprintf(extra, sizeof extra, "iters=%ld cpus=0 switch_per_yield=%s", iters, frac);
+    report("ctxsw_yield_process", "ns", 1, ns, tk, reps, 2 * (uint64_t)iters, extra);
+    tvp_switch[1][0] = last_report_total;
+    tvp_switch[1][1] = last_report_ops;
+}
+
+/* Reaps what has ended (sysinfo does) until the kernel counts as many
+   threads and processes as *base; returns the sysinfo then. Our joined
+   threads' stacks wait in the library's cache: flushed first. */
+static int tvp_settle(const struct sys_info *base, struct sys_info *now)
+{
+    uint64_t deadline = now_ns() + TVP_GIVE_UP_NS;
+    for (;;) {
+        thread_stack_cache_flush();
+        if (sys_sysinfo(now) != 0)
+            return -EFAULT;
+        if (now->threads == base->threads && now->processes == base->processes)
+            return 0;
+        if (now_ns() > deadline)
+            return -ETIMEDOUT;
+        sys_sleep(1000000);
+    }
+}
+
+static void *tvp_hold_thread(void *arg)
+{
+    while (__atomic_load_n(&tvp_hold_word, __ATOMIC_ACQUIRE) == 0)
+        sys_futex_wait((uint32_t *)&tvp_hold_word, 0, -1);
+    return arg;
+}
+
+/* One measurement: frames in use by TVP_MEM_COUNT threads (processes: 0)
+   alive and blocked, into *used, and frames not free after they ended
+   into *leak. Returns 0 or an error. */
+static int tvp_mem_once(int processes, uint64_t *used, int64_t *leak)
+{
+    int ids[TVP_MEM_COUNT];
+    struct sys_info base, during, after;
+    thread_stack_cache_flush();
+    if (sys_sysinfo(&base) != 0)
+        return -EFAULT;
+    thread_t gate = 0;
+    if (processes && tvp_gate_create(&gate, false) != 0)
+        return -ENOMEM;
+    struct sys_info with_gate;
+    if (sys_sysinfo(&with_gate) != 0)
+        return -EFAULT;
+    tvp_hold_word = 0;
+    char g[24];
+    snprintf(g, sizeof g, "%d", gate);
+    const char *argv[] = { TVP_CHILD, "hold", g, NULL };
+    int made = 0, err = 0;
+    for (; made < TVP_MEM_COUNT; made++) {
+        int id;
+        if (processes)
+            err = id = sys_spawn(TVP_CHILD, argv);
+        else
+            err = thread_create(&id, tvp_hold_thread, NULL);
+        if (err < 0)
+            break;
+        ids[made] = id;
+        err = 0;
+    }
+    if (!err)
+        err = tvp_wait_ready(ids, made, !processes, false);
+    if (!err && sys_sysinfo(&during) != 0)
+        err = -EFAULT;
+    /* Let them all go, whatever happened. */
+    if (processes) {
+        tvp_gate_release(gate);
+        for (int i = 0; i < made; i++) {
+            int st = -1;
+            sys_wait(ids[i], &st);
+            if (st != 0 && !err)
+                err = -ECHILD;
+        }
+    } else {
+        __atomic_store_n(&tvp_hold_word, 1, __ATOMIC_RELEASE);
+        sys_futex_wake((uint32_t *)&tvp_hold_word, TVP_MEM_COUNT);
+        for (int i = 0; i < made; i++)
+            thread_join(ids[i], NULL);
+    }
+    int settled = tvp_settle(&base, &after);
+    if (err)
+        return err;
+    if (settled)
+        return settled;
+    *used = with_gate.free_frames - during.free_frames;
+    *leak = (int64_t)base.free_frames - (int64_t)after.free_frames;
+    return 0;
+}
+
+static void tvp_memory(int processes)
+{
+    const char *name = processes ? "mem_per_process" : "mem_per_thread";
+    uint64_t used[MAXREPS];
+    int64_t leak = 0;
+    for (int r = 0; r < TVP_MEM_REPS; r++) {
+        int64_t l;
+        int err = tvp_mem_once(processes, &used[r], &l);
+        if (err) {
+            printf("info error what=%s err=%d\n", name, err);
+            return;
+        }
+        if (l > leak)
+            leak = l;
+    }
+    uint64_t lo = used[0], hi = used[0], med = median_u64(used, TVP_MEM_REPS);
+    for (int r = 1; r < TVP_MEM_REPS; r++) {
+        lo = used[r] < lo ? used[r] : lo;
+        hi = used[r] > hi ? used[r] : hi;
+    }
+    char v[24], mn[24], mx[24], fr[24];
+    fmt_sig4(v, sizeof v, med * 4, TVP_MEM_COUNT);           /* 4 KiB frames */
+    fmt_sig4(mn, sizeof mn, lo * 4, TVP_MEM_COUNT);
+    fmt_sig4(mx, sizeof mx, hi * 4, TVP_MEM_COUNT);
+    fmt_sig4(fr, sizeof fr, med, TVP_MEM_COUNT);
+    printf("metric=%s value=%s unit=KiB min=%s max=%s reps=%d count=%d frames_per=%s leak_frames=%ld\n",
+           name, v, mn, mx, TVP_MEM_REPS, TVP_MEM_COUNT, fr, (long)leak);
+    tvp_mem[processes][0] = med;
+    tvp_mem[processes][1] = TVP_MEM_COUNT;
+}
+
+/* a / b of two (total, ops) medians, as text; "nan" if either is missing. */
+static void tvp_ratio(char *buf, size_t size, const uint64_t proc[2], const uint64_t thread[2])
+{
+    if (!proc[1] || !thread[1] || !thread[0] || !proc[0]) {
+        snprintf(buf, size, "nan");
+        return;
+    }
+    /* (p0 / p1) / (t0 / t1) = p0 * t1 / (p1 * t0), in 128 bits. */
+    unsigned __int128 num = (unsigned __int128)proc[0] * thread[1];
+    unsigned __int128 den = (unsigned __int128)proc[1] * thread[0];
+    while (num >> 63 || den >> 63) {
+        num >>= 1;
+        den >>= 1;
+    }
+    fmt_sig4(buf, size, (uint64_t)num, den ? (uint64_t)den : 1);
+}
+
+/* The thread figures come from bench_create_join and pingpong, run before. */
+static void bench_threads_vs_processes(void)
+{
+    tvp_spawn_wait();
+    tvp_yield_process(scaled(10000));
+    tvp_memory(0);
+    tvp_memory(1);
+    char c[24], s[24], m[24];
+    tvp_ratio(c, sizeof c, tvp_create[1], tvp_create[0]);
+    tvp_ratio(s, sizeof s, tvp_switch[1], tvp_switch[0]);
+    tvp_ratio(m, sizeof m, tvp_mem[1], tvp_mem[0]);
+    printf("metric=tvp_ratio_create value=%s unit=x of=process_spawn_wait/thread_create_join\n", c);
+    printf("metric=tvp_ratio_switch value=%s unit=x of=ctxsw_yield_process/ctxsw_yield\n", s);
+    printf("metric=tvp_ratio_memory value=%s unit=x of=mem_per_process/mem_per_thread\n", m);
+}
+
 /* --- main -------------------------------------------------------------------------- */
 
 /* Parses "F" (a decimal like 0.25 or 2) into thousandths; 0 if malformed. */
@@ -586,13 +936,16 @@ int main(int argc, char **argv)
     printf("info event=init_start pid=%d guest_boottime_ms=%s\n", sys_getpid(), boot_ms);
 
     long race_n = 1000000;
+    bool only_tvp = false;
     for (int i = 1; i < argc; i++) {
-        if (!strncmp(argv[i], "scale=", 6) && parse_milli(argv[i] + 6) > 0) {
+        if (!strcmp(argv[i], "part=tvp")) {
+            only_tvp = true;
+        } else if (!strncmp(argv[i], "scale=", 6) && parse_milli(argv[i] + 6) > 0) {
             scale_milli = parse_milli(argv[i] + 6);
         } else if (!strncmp(argv[i], "n=", 2) && atoi(argv[i] + 2) > 0) {
             race_n = atoi(argv[i] + 2);
         } else {
-            printf("usage: bench [scale=F] [n=N]\n");
+            printf("usage: bench [scale=F] [n=N] [part=tvp]\n");
             return 2;
         }
     }
@@ -604,6 +957,15 @@ int main(int argc, char **argv)
            "to CPUs 0 and 1; _pin races bind thread i to CPU i %% ncpu; no pipes, so no ctxsw_pipe\n");
     uint64_t t_all = now_ns();
 
+    if (only_tvp) {
+        /* Threads versus processes only, with the thread figures it compares. */
+        bench_clock();
+        bench_create_join();
+        pingpong("ctxsw_yield", 0, 0, 0, scaled(10000));
+        bench_threads_vs_processes();
+        printf("info event=done\n");
+        return 0;
+    }
     bench_clock();
     bench_syscall();
     bench_create_join();
@@ -616,6 +978,7 @@ int main(int argc, char **argv)
         for (unsigned ti = 0; ti < sizeof thread_counts / sizeof thread_counts[0]; ti++)
             for (int k = RACE_UNSAFE; k <= RACE_MUTEX; k++)
                 bench_race(k, thread_counts[ti], race_n, pinned, ncpu);
+    bench_threads_vs_processes();
 
     char secs[24];
     fmt_fixed(secs, sizeof secs, now_ns() - t_all, 1000000000, 2);
