@@ -51,5 +51,6 @@ long sys_set_nice(const struct syscall_args *a);
 long sys_get_nice(const struct syscall_args *a);
 long sys_set_fsbase(const struct syscall_args *a);
 long sys_get_fsbase(const struct syscall_args *a);
+long sys_process_info(const struct syscall_args *a);
 
 #endif

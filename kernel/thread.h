@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "lib/list.h"
+#include "kernel/spinlock.h"
 
 struct process;
 struct wait_queue;
@@ -110,6 +111,8 @@ struct thread {
     struct list_node tid_node;      /* in the tid hash table */
     struct list_node process_node;  /* in its process's thread list */
     struct list held_mutexes;       /* mutexes it holds (sync/mutex.c) */
+    struct spinlock held_lock;      /* guards held_mutexes, so that another CPU can
+                                       list them (ps -T, Ctrl-P) while it changes */
 };
 
 /* Creates a kernel thread running fn(arg) and makes it runnable. Returns

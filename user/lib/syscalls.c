@@ -103,3 +103,4 @@ int sys_set_nice(int tid, int nice) { return (int)SYSCALL2(SYS_set_nice, tid, ni
 int sys_get_nice(int tid, int *nice) { return (int)SYSCALL2(SYS_get_nice, tid, nice); }
 int sys_set_fsbase(uint64_t base) { return (int)SYSCALL1(SYS_set_fsbase, base); }
 uint64_t sys_get_fsbase(void) { return (uint64_t)SYSCALL0(SYS_get_fsbase); }
+int sys_process_info(struct process_info *info) { return (int)SYSCALL1(SYS_process_info, info); }
