@@ -7,7 +7,8 @@
 #include "lib/abi.h"
 
 /*
- * The layout (docs/tcb.md), at most 92 columns:
+ * The layout (docs/tcb.md), 90 columns and a few more on the second line
+ * (a name longer than 16 characters widens the first):
  *
  *   TID   PID NAME             STATE     CPU PRI AFFINITY    TICKS    LAST-RUN    VOL  INVOL
  *             KSTACK                 USTACK                    TLS          WAITING ON / HOLDS
