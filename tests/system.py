@@ -211,7 +211,7 @@ TESTS = [
         "name": "thread-dump-ctrl-p",
         # Ctrl-P (0x10) on the console prints every thread from the UART
         # interrupt, whatever runs; then the shell carries on.
-        "dialogue": [("$ ", b"\x10"), ("HOLDS lists", b"halt\r")],
+        "dialogue": [("$ ", b"\x10"), ("WAITING ON / HOLDS", b"halt\r")],
         "expect": [r"^ +TID +PID +NAME +STATE +CPU +PRI +AFFINITY +TICKS +LAST-RUN +VOL +INVOL\r?$",
                    r"^ +KSTACK +USTACK +TLS +WAITING ON / HOLDS\r?$",
                    r"^ +- +0 idle0 +\w+ +0 "],
