@@ -219,21 +219,23 @@ TESTS = [
         # kmain waits for init, init for the shell, which sleeps until a key
         # comes (with several CPUs, any of them may still be on its way).
         "check": check_thread_table({
-            (0, "main"): ({"blocked", "running", "runnable"}, None),
-            (1, "init"): ({"blocked", "running", "runnable"}, None),
-            (2, "sh"): ({"blocked", "running", "runnable"}, None)}),
+            (0, "main"): ({"blocked", "running", "runnable"}, "wait"),
+            (1, "init"): ({"blocked", "running", "runnable"}, "wait"),
+            (2, "sh"): ({"blocked", "running", "runnable"}, "console")}),
     },
     {
         "name": "shell-ps-T",
         # ps -T: the same table from user space (SYS_thread_list). The shell
-        # runs it, so it is running; init waits for it, kmain for init.
+        # runs it, so it is running; init waits for it, kmain for init
+        # (with several CPUs, either may still be on its way to wait).
         "dialogue": [("$ ", b"ps -T\r"), ("$ ", b"halt\r")],
         "expect": [r"^\$ ps -T\r?$",
-                   r"^ +TID +PID +NAME +STATE +CPU +PRI +AFFINITY +TICKS +LAST-RUN +VOL +INVOL\r?$"],
+                   r"^ +TID +PID +NAME +STATE +CPU +PRI +AFFINITY +TICKS +LAST-RUN +VOL +INVOL\r?$",
+                   r"^ +\d+ +2 sh +running "],
         "check": check_thread_table({
-            (0, "main"): ({"blocked"}, "wait"),
-            (1, "init"): ({"blocked"}, "wait"),
-            (2, "sh"): ({"running"}, "-")}),
+            (0, "main"): ({"blocked", "running", "runnable"}, "wait"),
+            (1, "init"): ({"blocked", "running", "runnable"}, "wait"),
+            (2, "sh"): ({"running"}, None)}),
     },
     {
         "name": "tcb-held-mutexes",
