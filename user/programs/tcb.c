@@ -164,10 +164,14 @@ static void row(const char *field, const char *where, enum expect expect, char c
         checked++;
         verdict = equal_pairs == 0 ? "differs" : (wrong++, "NOT DIFFERENT");
     }
-    printf("%-20s %-4s", field, where);
+    char line[160];
+    int n = snprintf(line, sizeof line, "%-20s %-4s", field, where);
     for (int i = 0; i < NVIEWS; i++)
-        printf(" %-*s", CELL - 1, cells[i]);
-    printf(" %s\n", verdict);
+        n += snprintf(line + n, sizeof line - (size_t)n, " %-*s", CELL - 1, cells[i]);
+    n += snprintf(line + n, sizeof line - (size_t)n, " %s", verdict);
+    while (n > 0 && line[n - 1] == ' ')
+        line[--n] = '\0';              /* no trailing blanks when CHECK is empty */
+    printf("%s\n", line);
 }
 
 /* A row whose cells are fmt applied to expr, with v bound to each view. */
