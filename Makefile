@@ -73,9 +73,9 @@ ISO    := $(BUILD)/spindle.iso
 # User programs (docs/user.md): every user/programs/NAME.c and every
 # tests/user/NAME.c is program NAME, a static ELF64 file $(BUILD)/user/NAME.elf
 # linked at USER_CODE_BASE by user/user.ld from crt0, the program and the
-# user library $(BUILD)/user/libuser.a (user/lib/ plus lib/format.c and
-# lib/string.c compiled a second time). tools/mkprograms.py then writes
-# $(BUILD)/programs.S, which .incbin's every ELF and defines the table that
+# user library $(BUILD)/user/libuser.a (user/lib/ plus lib/format.c,
+# lib/string.c and lib/thread_format.c compiled a second time).
+# tools/mkprograms.py then writes $(BUILD)/programs.S, which .incbin's every ELF and defines the table that
 # kernel/programs.c reads; its object joins both kernel links through KOBJ.
 # Same compiler as the kernel, but SSE is allowed (the kernel saves user FPU
 # state), and the C library is ours: -nostdinc keeps the host's headers out,
@@ -90,7 +90,8 @@ UCFLAGS := $(TARGET_FLAGS) -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
 UASFLAGS := $(TARGET_FLAGS) -g -fno-pic -nostdinc -I. -Iuser/include -D__ASSEMBLER__ -MMD -MP
 ULDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=none -T user/user.ld
 
-ULIB_SRC := $(filter-out user/lib/crt0.S,$(wildcard user/lib/*.c user/lib/*.S)) lib/format.c lib/string.c
+ULIB_SRC := $(filter-out user/lib/crt0.S,$(wildcard user/lib/*.c user/lib/*.S)) lib/format.c lib/string.c \
+  lib/thread_format.c
 ULIB_OBJ := $(patsubst %,$(UBUILD)/obj/%.o,$(ULIB_SRC)) $(UBUILD)/obj/program_names.c.o
 ULIB     := $(UBUILD)/libuser.a
 UCRT0    := $(UBUILD)/obj/user/lib/crt0.S.o

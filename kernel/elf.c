@@ -143,6 +143,26 @@ int elf_check(const char *name, const uint8_t *image, uint64_t size, struct elf_
     return validate(name, image, size, &h, tls);
 }
 
+/* Widens p's code range (an executable segment) or data range (a writable
+   one) to take in [start, end): the program's layout for SYS_process_info. */
+static void elf_note_segment(struct process *p, uint32_t flags, uint64_t start, uint64_t end)
+{
+    uint64_t *lo, *hi;
+    if (flags & PF_X) {
+        lo = &p->code_start;
+        hi = &p->code_end;
+    } else if (flags & PF_W) {
+        lo = &p->data_start;
+        hi = &p->data_end;
+    } else {
+        return;                         /* read-only data: neither */
+    }
+    if (*hi == 0 || start < *lo)
+        *lo = start;
+    if (end > *hi)
+        *hi = end;
+}
+
 int elf_load(struct process *p, const uint8_t *image, uint64_t size, uint64_t *entry)
 {
     const struct elf64_header *h;
@@ -160,6 +180,7 @@ int elf_load(struct process *p, const uint8_t *image, uint64_t size, uint64_t *e
         if (err < 0)
             return err;                 /* the caller frees the address space */
         uvm_poke(p, s->vaddr, image + s->offset, s->filesz);
+        elf_note_segment(p, s->flags, s->vaddr, s->vaddr + s->memsz);
     }
     *entry = h->entry;
     return 0;

@@ -60,6 +60,10 @@ struct process {
     /* The program's TLS template (PT_TLS), for the auxiliary vector. */
     struct elf_tls tls;
 
+    /* Where elf_load put the program, for SYS_process_info (docs/tcb.md):
+       the executable and the writable PT_LOAD segments, [start, end). */
+    uint64_t code_start, code_end;
+    uint64_t data_start, data_end;
 };
 
 struct thread;

@@ -37,6 +37,7 @@ static const struct syscall_entry table[SYS_COUNT] = {
     [SYS_get_tickets] = { "get_tickets", sys_get_tickets },
     [SYS_set_fsbase] = { "set_fsbase", sys_set_fsbase },
     [SYS_get_fsbase] = { "get_fsbase", sys_get_fsbase },
+    [SYS_process_info] = { "process_info", sys_process_info },
 };
 
 long syscall_run(uint64_t nr, const struct syscall_args *a)

@@ -55,5 +55,6 @@ long sys_set_tickets(const struct syscall_args *a);
 long sys_get_tickets(const struct syscall_args *a);
 long sys_set_fsbase(const struct syscall_args *a);
 long sys_get_fsbase(const struct syscall_args *a);
+long sys_process_info(const struct syscall_args *a);
 
 #endif

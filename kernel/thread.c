@@ -7,6 +7,7 @@
 #include "kernel/sched/sleepq.h"
 #include "kernel/sched/events.h"
 #include "kernel/sync/donation.h"
+#include "kernel/sync/mutex.h"
 #include "kernel/mm/kheap.h"
 #include "kernel/mm/vmap.h"
 #include "kernel/panic.h"
@@ -16,6 +17,7 @@
 #include "lib/abi.h"
 #include "lib/string.h"
 #include "lib/format.h"
+#include "lib/thread_format.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/context.h"
 #include "arch/x86_64/fpu.h"
@@ -85,7 +87,7 @@ static void register_thread(struct thread *t, const char *name, struct process *
     list_node_init(&t->run_node);
     list_node_init(&t->wait_node);
     list_node_init(&t->sleep_node);
-    list_init(&t->held_mutexes);
+    mutex_thread_init(t);
     list_push_back(&all_threads, &t->all_node);
     list_push_back(&tid_table[t->tid % TID_BUCKETS], &t->tid_node);
     list_push_back(&p->threads, &t->process_node);
@@ -554,33 +556,46 @@ int thread_snapshot(int tid, struct thread *out)
     return t ? 0 : -ESRCH;
 }
 
+/* Fills *i with what thread_info reports of t. sched_lock held, so t
+   cannot go away or change state meanwhile. */
+static void fill_info(const struct thread *t, struct thread_info *i)
+{
+    i->tid = t->tid;
+    i->pid = t->process->pid;
+    strlcpy(i->name, t->name, sizeof i->name);
+    i->state = (int32_t)t->state;
+    i->cpu = t->cpu;
+    i->priority = t->priority;
+    i->ticks = t->ticks_run;
+    strlcpy(i->wait, t->wait_channel ? t->wait_channel : "", sizeof i->wait);
+    i->tls_base = t->fs_base;
+    i->user_stack_low = t->user_stack_low;
+    i->user_stack_high = t->user_stack_high;
+    i->kstack_base = (uint64_t)t->kstack_base;
+    i->kstack_size = t->kstack_size;
+    i->last_run_tick = t->last_run_tick;
+    i->last_run_ns = t->last_run_ns;
+    i->voluntary_switches = t->voluntary_switches;
+    i->involuntary_switches = t->involuntary_switches;
+    i->affinity = t->affinity;
+    /* The TCB block of ps -T (docs/tcb.md). futex_addr stays set after a
+       wake-up; wait_channel is cleared then, so it tells whether it still waits. */
+    i->held_count = mutex_held_names((struct thread *)t, i->held, sizeof i->held);
+    i->nice = t->nice;
+    i->wait_futex = t->state == THREAD_BLOCKED && t->wait_channel &&
+                    !strcmp(t->wait_channel, "futex") ? t->futex_addr : 0;
+    i->times_scheduled = t->times_scheduled;
+    i->runnable_ns = t->runnable_ns;
+}
+
 int thread_list(struct thread_info *out, int max)
 {
     int n = 0;
     spin_lock(&sched_lock);
     list_for_each(node, &all_threads) {
         struct thread *t = list_entry(node, struct thread, all_node);
-        if (n < max) {
-            struct thread_info *i = &out[n];
-            i->tid = t->tid;
-            i->pid = t->process->pid;
-            strlcpy(i->name, t->name, sizeof i->name);
-            i->state = (int32_t)t->state;
-            i->cpu = t->cpu;
-            i->priority = t->priority;
-            i->ticks = t->ticks_run;
-            strlcpy(i->wait, t->wait_channel ? t->wait_channel : "", sizeof i->wait);
-            i->tls_base = t->fs_base;
-            i->user_stack_low = t->user_stack_low;
-            i->user_stack_high = t->user_stack_high;
-            i->kstack_base = (uint64_t)t->kstack_base;
-            i->kstack_size = t->kstack_size;
-            i->last_run_tick = t->last_run_tick;
-            i->last_run_ns = t->last_run_ns;
-            i->voluntary_switches = t->voluntary_switches;
-            i->involuntary_switches = t->involuntary_switches;
-            i->affinity = t->affinity;
-        }
+        if (n < max)
+            fill_info(t, &out[n]);
         n++;
     }
     spin_unlock(&sched_lock);
@@ -594,26 +609,32 @@ int thread_count(void)
 
 void thread_dump(void)
 {
+    /* Static: this may run on a small interrupt stack; under sched_lock,
+       only one CPU at a time uses them. */
+    static struct thread_info info;
+    static char line[160];
     spin_lock(&sched_lock);
-    printk("\n%5s %4s %-16s %-9s %3s %4s %8s %s\n", "TID", "PID", "NAME", "STATE", "CPU",
-           "PRI", "TICKS", "WAITING ON");
+    printk("\n");
+    for (int l = 0; l < 2; l++) {
+        thread_format_header(line, sizeof line, l);
+        printk("%s\n", line);
+    }
     list_for_each(n, &all_threads) {
         struct thread *t = list_entry(n, struct thread, all_node);
-        printk("%5d %4d %-16s %-9s %3d %4d %8lu %s\n", t->tid, t->process->pid, t->name,
-               thread_state_name(t->state), t->cpu, t->priority, t->ticks_run,
-               t->wait_channel ? t->wait_channel : "-");
-        /* The rest of the TCB, indented under it (docs/threads.md). */
-        printk("           kstack %lx+%lu ustack %lx-%lx tls %lx last-run-tick %lu "
-               "switches vol %lu invol %lu\n", (uint64_t)t->kstack_base, t->kstack_size,
-               t->user_stack_low, t->user_stack_high, t->fs_base, t->last_run_tick,
-               t->voluntary_switches, t->involuntary_switches);
+        memset(&info, 0, sizeof info);
+        fill_info(t, &info);
+        for (int l = 0; l < 2; l++) {
+            thread_format_row(line, sizeof line, &info, l);
+            printk("%s\n", line);
+        }
     }
     for (int i = 0; i < ncpus; i++) {
         struct thread *idle = cpus[i].idle;
         if (idle)
-            printk("%5s %4d %-16s %-9s %3d %4s %8lu idle ticks\n", "-", 0, idle->name,
-                   thread_state_name(idle->state), i, "-", cpus[i].idle_ticks);
+            printk("%5s %5d %-16s %-9s %3d %3s %-8s %8lu idle ticks\n", "-", 0, idle->name,
+                   thread_state_name(idle->state), i, "-", "-", cpus[i].idle_ticks);
     }
+    printk("%s\n", thread_format_note);
     spin_unlock(&sched_lock);
 }
 
@@ -659,7 +680,7 @@ struct thread *thread_create_idle(int cpu)
     list_node_init(&t->run_node);
     list_node_init(&t->wait_node);
     list_node_init(&t->sleep_node);
-    list_init(&t->held_mutexes);
+    mutex_thread_init(t);
     t->kernel_sp = context_init_stack((uint64_t)t, idle_start, t);
     return t;
 }

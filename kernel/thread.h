@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "lib/list.h"
+#include "kernel/spinlock.h"
 
 struct process;
 struct wait_queue;
@@ -120,6 +121,8 @@ struct thread {
     struct list_node tid_node;      /* in the tid hash table */
     struct list_node process_node;  /* in its process's thread list */
     struct list held_mutexes;       /* mutexes it holds (sync/mutex.c) */
+    struct spinlock held_lock;      /* guards held_mutexes, so that another CPU can
+                                       list them (ps -T, Ctrl-P) while it changes */
 
     /* Priority donation through mutexes (kernel/sync/donation.c), all under
        sched_lock. A thread blocked on a mutex gives its effective priority

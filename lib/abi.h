@@ -58,7 +58,8 @@
 #define SYS_set_fsbase     29   /* (uint64_t base) -> 0: the caller's FS base (thread pointer, docs/user.md TLS);
                                    -EINVAL for a non-canonical or kernel address */
 #define SYS_get_fsbase     30   /* () -> the caller's FS base */
-#define SYS_COUNT          31
+#define SYS_process_info   31   /* (struct process_info *info) -> 0: the caller's PCB (docs/tcb.md) */
+#define SYS_COUNT          32
 
 #define PROT_NONE   0
 #define PROT_READ   1
@@ -66,6 +67,7 @@
 #define PROT_EXEC   4
 
 #define ABI_NAME_MAX 32
+#define ABI_HELD_MAX 64         /* struct thread_info.held */
 
 /* One thread, as SYS_thread_list reports it (for ps). */
 struct thread_info {
@@ -89,6 +91,48 @@ struct thread_info {
     uint64_t voluntary_switches;    /* left the CPU by yield, block or sleep */
     uint64_t involuntary_switches;  /* preempted */
     uint64_t affinity;          /* bit i: may run on CPU i */
+    /* The rest of the TCB, for ps -T, Ctrl-P and the tcb program (docs/tcb.md): */
+    int32_t held_count;         /* kernel mutexes it holds (a user futex mutex has no
+                                   owner the kernel can see: not counted) */
+    int32_t nice;               /* NICE_MIN..NICE_MAX (the mlfq policy uses it) */
+    char held[ABI_HELD_MAX];    /* their names, comma-separated ("" if none; "..." if cut) */
+    uint64_t wait_futex;        /* blocked in SYS_futex_wait: the user address of the word */
+    uint64_t times_scheduled;   /* switches to it */
+    uint64_t runnable_ns;       /* time spent RUNNABLE, waiting for a CPU */
+};
+
+/*
+ * The caller's process, as SYS_process_info reports it: the PCB, what
+ * every thread of the process shares (docs/tcb.md). Every thread of one
+ * process gets the same values (but for the counts, which change as
+ * threads come and go).
+ */
+struct process_info {
+    int32_t pid;
+    int32_t parent_pid;         /* -1: no parent (nobody waits for it) */
+    char name[ABI_NAME_MAX];    /* the program it runs */
+    int32_t threads;            /* TCBs not yet freed (zombies included) */
+    int32_t live_threads;       /* threads that have not exited */
+    int32_t children;           /* children not yet waited for */
+    int32_t exiting;            /* 1 once exit, a fault or the last thread ended it */
+    int32_t exit_status;        /* its status then (valid when exiting) */
+    int32_t open_fds;           /* descriptors it may use: 0, 1, 2, the console for
+                                   every process (there is no file table) */
+    uint64_t page_table_root;   /* physical address of its top-level page table (CR3) */
+    uint64_t code_start;        /* its executable PT_LOAD segments: [start, end) */
+    uint64_t code_end;
+    uint64_t data_start;        /* its writable ones: globals, .data and .bss */
+    uint64_t data_end;
+    uint64_t mmap_start;        /* the mmap area (heap arenas, thread stacks): */
+    uint64_t mmap_next;         /* [start, next) handed out so far */
+    uint64_t mmap_areas;        /* mappings in it, */
+    uint64_t mmap_pages;        /* and their pages still mapped */
+    uint64_t stack_low;         /* the main thread's stack, made by the kernel */
+    uint64_t stack_high;
+    uint64_t tls_image;         /* the TLS template (PT_TLS): .tdata's address, */
+    uint64_t tls_filesz;        /* its size, */
+    uint64_t tls_memsz;         /* a thread's block (.tdata + .tbss), */
+    uint64_t tls_align;         /* its alignment */
 };
 
 /*

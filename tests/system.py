@@ -124,6 +124,19 @@ def check_one_panic(text):
     return None
 
 
+def check_thread_table(expect):
+    """The thread table of Ctrl-P or ps -T (tests/thread_table.py): whole,
+    every value sensible, and the threads of expect {(pid, name): (states,
+    wait)} in it."""
+    def check(text):
+        import os
+        import sys
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import thread_table
+        return thread_table.check(text, expect)
+    return check
+
+
 def gdb_target(test, policy):
     """gdb-target, gdb-target-fifo: the GDB helpers against a kernel
     stopped at a known point (tests/tools/test_gdb.py)."""
@@ -224,19 +237,41 @@ TESTS = [
         "name": "thread-dump-ctrl-p",
         # Ctrl-P (0x10) on the console prints every thread from the UART
         # interrupt, whatever runs; then the shell carries on.
-        "dialogue": [("$ ", b"\x10"), ("WAITING ON", b"halt\r")],
-        "expect": [r"^ +TID +PID +NAME +STATE +CPU +PRI +TICKS +WAITING ON",
-                   # kmain waits for init, init for the shell, which sleeps
-                   # until a key comes
-                   # (with several CPUs, any of them may still be on its way)
-                   r"^ +1 +0 main +(blocked|running|runnable) ",
-                   r"^ +\d+ +1 init +(blocked|running|runnable) ",
-                   r"^ +\d+ +2 sh +(blocked|running|runnable) ",
-                   r"^ +- +0 idle0 +\w+ +0 ",
-                   # the rest of the TCB under each thread: init's and sh's
-                   # main threads have the kernel-made stack and TLS in it
-                   r"^ +kstack ffffc[0-9a-f]+\+\d+ ustack 7ffffffbf000-7ffffffff000 tls 7ffffff[0-9a-f]+ "
-                   r"last-run-tick \d+ switches vol \d+ invol \d+"],
+        "dialogue": [("$ ", b"\x10"), ("WAITING ON / HOLDS", b"halt\r")],
+        "expect": [r"^ +TID +PID +NAME +STATE +CPU +PRI +AFFINITY +TICKS +LAST-RUN +VOL +INVOL\r?$",
+                   r"^ +KSTACK +USTACK +TLS +WAITING ON / HOLDS\r?$",
+                   r"^ +- +0 idle0 +\w+ +0 "],
+        # Two lines per thread, every field sensible (tests/thread_table.py):
+        # kmain waits for init, init for the shell, which sleeps until a key
+        # comes (with several CPUs, any of them may still be on its way).
+        "check": check_thread_table({
+            (0, "main"): ({"blocked", "running", "runnable"}, "wait"),
+            (1, "init"): ({"blocked", "running", "runnable"}, "wait"),
+            (2, "sh"): ({"blocked", "running", "runnable"}, "console")}),
+    },
+    {
+        "name": "shell-ps-T",
+        # ps -T: the same table from user space (SYS_thread_list). The shell
+        # runs it, so it is running; init waits for it, kmain for init
+        # (with several CPUs, either may still be on its way to wait).
+        "dialogue": [("$ ", b"ps -T\r"), ("$ ", b"halt\r")],
+        "expect": [r"^\$ ps -T\r?$",
+                   r"^ +TID +PID +NAME +STATE +CPU +PRI +AFFINITY +TICKS +LAST-RUN +VOL +INVOL\r?$",
+                   r"^ +\d+ +2 sh +running "],
+        "check": check_thread_table({
+            (0, "main"): ({"blocked", "running", "runnable"}, "wait"),
+            (1, "init"): ({"blocked", "running", "runnable"}, "wait"),
+            (2, "sh"): ({"running"}, None)}),
+    },
+    {
+        "name": "tcb-held-mutexes",
+        "ktest": True,
+        # The kernel test calls the Ctrl-P dump while a thread holds two
+        # kernel mutexes and waits at a semaphore, and kmain holds one.
+        "expect": [r"^PASS tcb-held-mutexes",
+                   r"^ +\d+ +0 holder +blocked .*\r?\n {12}[0-9a-f]+\+\d+ +- +- +"
+                   r"tcb-gate1 / tcb-first,tcb-second\r?$",
+                   r"^ +1 +0 main +running .*\r?\n {12}[0-9a-f]+\+\d+ +- +- +- / tcb-main\r?$"],
     },
     {
         "name": "boot-no-longmode",

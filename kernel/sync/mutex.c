@@ -5,6 +5,8 @@
 #include "kernel/sched/sched.h"
 #include "kernel/thread.h"
 #include "kernel/panic.h"
+#include "lib/string.h"
+#include "lib/format.h"
 
 /*
  * Priority donation (sync/donation.c) reads the owner of every mutex along
@@ -26,7 +28,9 @@ void mutex_init(struct mutex *m, const char *name)
 /* Records that the calling thread owns m. m->lock held. */
 static void take(struct mutex *m, struct thread *self)
 {
+    spin_lock(&self->held_lock);
     list_push_back(&self->held_mutexes, &m->held_node);
+    spin_unlock(&self->held_lock);
     if (waitqueue_empty(&m->waiters)) {
         m->owner = self;
         return;
@@ -75,7 +79,9 @@ void mutex_unlock(struct mutex *m)
         panic("mutex: thread '%s' unlocks mutex '%s', which is %s%s%s", self->name, m->name,
               m->owner ? "held by thread '" : "not locked", m->owner ? m->owner->name : "",
               m->owner ? "'" : "");
+    spin_lock(&self->held_lock);
     list_remove(&m->held_node);
+    spin_unlock(&self->held_lock);
     if (waitqueue_empty(&m->waiters)) {
         m->owner = 0;
         spin_unlock(&m->lock);
@@ -98,4 +104,38 @@ void mutex_unlock(struct mutex *m)
 bool mutex_held(struct mutex *m)
 {
     return __atomic_load_n(&m->owner, __ATOMIC_RELAXED) == thread_current();
+}
+
+void mutex_thread_init(struct thread *t)
+{
+    list_init(&t->held_mutexes);
+    spin_init(&t->held_lock, "held-mutexes");
+}
+
+int mutex_held_names(struct thread *t, char *buf, int size)
+{
+    static const char more[] = "...";
+    ASSERT(size > (int)sizeof more);
+    int count = 0, used = 0;
+    bool cut = false;
+    buf[0] = '\0';
+    spin_lock(&t->held_lock);
+    list_for_each(n, &t->held_mutexes) {
+        const char *name = list_entry(n, struct mutex, held_node)->name;
+        int need = (count ? 1 : 0) + (int)strlen(name);
+        count++;
+        if (cut)
+            continue;
+        /* Keep room for "..." in case a later name does not fit. */
+        if (used + need > size - (int)sizeof more) {
+            cut = true;
+            continue;
+        }
+        sformat(buf + used, (size_t)(size - used), "%s%s", used ? "," : "", name);
+        used += need;
+    }
+    spin_unlock(&t->held_lock);
+    if (cut)
+        strlcpy(buf + used, more, (size_t)(size - used));
+    return count;
 }

@@ -35,4 +35,14 @@ void mutex_unlock(struct mutex *m);
 /* True if the calling thread owns m. */
 bool mutex_held(struct mutex *m);
 
+/* Prepares t's list of held mutexes (empty). Before t is used. */
+void mutex_thread_init(struct thread *t);
+
+/* Writes the names of the mutexes t holds, in the order it took them,
+   comma-separated, into buf (size bytes, NUL-terminated; "..." at the end
+   if they do not fit; "" if it holds none). Returns how many it holds.
+   Any context, any locks held (it takes only t's leaf lock): for thread
+   dumps from an interrupt handler. */
+int mutex_held_names(struct thread *t, char *buf, int size);
+
 #endif

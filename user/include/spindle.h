@@ -40,6 +40,7 @@ int sys_set_tickets(int tid, int tickets);        /* -> old tickets; sched=lotte
 int sys_get_tickets(int tid);
 int sys_set_fsbase(uint64_t base);      /* the caller's thread pointer (tls.h) */
 uint64_t sys_get_fsbase(void);
+int sys_process_info(struct process_info *info);     /* the caller's PCB (docs/tcb.md) */
 
 /* The generic form: syscall6(SYS_x, a, b, ...). */
 long syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6);

@@ -107,3 +107,4 @@ int sys_set_tickets(int tid, int tickets) { return (int)SYSCALL2(SYS_set_tickets
 int sys_get_tickets(int tid) { return (int)SYSCALL1(SYS_get_tickets, tid); }
 int sys_set_fsbase(uint64_t base) { return (int)SYSCALL1(SYS_set_fsbase, base); }
 uint64_t sys_get_fsbase(void) { return (uint64_t)SYSCALL0(SYS_get_fsbase); }
+int sys_process_info(struct process_info *info) { return (int)SYSCALL1(SYS_process_info, info); }

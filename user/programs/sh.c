@@ -6,6 +6,7 @@
 #include <string.h>
 #include <spindle.h>
 #include <program_list.h>
+#include "lib/thread_format.h"
 
 #define LINE_MAX  256
 #define WORDS_MAX 32
@@ -96,6 +97,7 @@ static void builtin_help(void)
     printf("builtins:\n"
            "  help       this list\n"
            "  ps         list every thread: TID PID NAME STATE CPU PRI TICKS WAIT\n"
+           "  ps -T      the whole TCB of every thread, two lines each (docs/tcb.md)\n"
            "  halt       power the machine off\n"
            "  exit [N]   leave the shell (status N, default 0)\n"
            "Ctrl-D on an empty line leaves too. Anything else runs the program of that name:\n"
@@ -140,6 +142,32 @@ static void builtin_ps(void)
         printf("(%d more threads not shown)\n", total - shown);
 }
 
+/* ps -T: every thread's TCB as the kernel sees it, in the layout of the
+   Ctrl-P dump (lib/thread_format.h), then what HOLDS cannot show. */
+static void builtin_ps_tcb(void)
+{
+    static struct thread_info threads[PS_MAX];
+    char line[160];
+    int total = sys_thread_list(threads, PS_MAX);
+    if (total < 0) {
+        printf("ps: %s\n", strerror(total));
+        return;
+    }
+    for (int l = 0; l < 2; l++) {
+        thread_format_header(line, sizeof line, l);
+        printf("%s\n", line);
+    }
+    int shown = total < PS_MAX ? total : PS_MAX;
+    for (int i = 0; i < shown; i++)
+        for (int l = 0; l < 2; l++) {
+            thread_format_row(line, sizeof line, &threads[i], l);
+            printf("%s\n", line);
+        }
+    if (total > shown)
+        printf("(%d more threads not shown)\n", total - shown);
+    printf("%s\n", thread_format_note);
+}
+
 /* Runs program words[0] with words as its argv and waits for it. */
 static void run_program(char **words)
 {
@@ -173,6 +201,8 @@ int main(void)
             continue;
         if (!strcmp(words[0], "help"))
             builtin_help();
+        else if (!strcmp(words[0], "ps") && count > 1 && !strcmp(words[1], "-T"))
+            builtin_ps_tcb();
         else if (!strcmp(words[0], "ps"))
             builtin_ps();
         else if (!strcmp(words[0], "halt"))
