@@ -528,6 +528,7 @@ int thread_list(struct thread_info *out, int max)
             i->voluntary_switches = t->voluntary_switches;
             i->involuntary_switches = t->involuntary_switches;
             i->affinity = t->affinity;
+            i->syscalls = t->syscalls;
         }
         n++;
     }

@@ -82,6 +82,7 @@ struct thread_info {
     uint64_t voluntary_switches;    /* left the CPU by yield, block or sleep */
     uint64_t involuntary_switches;  /* preempted */
     uint64_t affinity;          /* bit i: may run on CPU i */
+    uint64_t syscalls;          /* system calls it has made, the one reading this included */
 };
 
 /*
