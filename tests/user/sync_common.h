@@ -26,13 +26,15 @@ UT_UNUSED static int sync_thread_info(int tid, struct thread_info *out)
     return 0;
 }
 
-/* System calls the calling thread has made so far, this look included
-   (it is one system call: SYS_thread_list). Two looks in a row differ by 1. */
-UT_UNUSED static uint64_t sync_my_syscalls(void)
+/* System calls the calling thread, whose tid is me, has made so far, this
+   look included (it is one system call: SYS_thread_list; the tid is the
+   caller's to find once, as finding it is a system call too). Two looks
+   in a row differ by 1. */
+UT_UNUSED static uint64_t sync_my_syscalls(int me)
 {
-    struct thread_info me;
-    UT_CHECK_MSG(sync_thread_info(sys_gettid(), &me), "the calling thread is not listed");
-    return me.syscalls;
+    struct thread_info info;
+    UT_CHECK_MSG(sync_thread_info(me, &info), "the calling thread is not listed");
+    return info.syscalls;
 }
 
 UT_UNUSED static const char *sync_state_name(int state)
