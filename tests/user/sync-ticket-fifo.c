@@ -29,18 +29,28 @@ static void *waiter(void *arg)
     return NULL;
 }
 
-/* Waits until lock.next is want: waiter `who` has taken its ticket. Fails
-   if a waiter gets the lock meanwhile, or (a safety net) after 30 s. */
-static void wait_for_ticket(uint32_t want, int who)
+/* Waits until lock.next is want: waiter `who` (thread tid) has taken its
+   ticket, the first thing ticket_lock does. Fails if a waiter gets the lock
+   meanwhile, if the waiter has run SYNC_SPIN_TICKS timer ticks without
+   taking a ticket, or (a safety net) after 30 s. */
+static void wait_for_ticket(uint32_t want, int who, int tid)
 {
     uint64_t deadline = sys_clock() + 30000 * SYNC_MS;
-    while (lock.next != want) {
+    for (;;) {
+        struct thread_info info;
+        UT_CHECK_MSG(sync_thread_info(tid, &info), "waiter %d (tid %d) is not listed", who, tid);
+        uint32_t next = lock.next;      /* read after the waiter's ticks */
+        if (next == want)
+            return;
         UT_CHECK_MSG(!got_early, "waiter %d got the lock while the main thread held it", who);
-        UT_CHECK_MSG((int32_t)(lock.next - want) < 0, "next went past %u to %u: a waiter took "
-                     "more than one ticket", want, lock.next);
+        UT_CHECK_MSG((int32_t)(next - want) < 0, "next went past %u to %u: a waiter took more "
+                     "than one ticket", want, next);
+        UT_CHECK_MSG(info.ticks < SYNC_SPIN_TICKS, "waiter %d has run %lu ticks in ticket_lock "
+                     "without taking a ticket: next is %u, expected %u", who,
+                     (unsigned long)info.ticks, next, want);
         UT_CHECK_MSG(sys_clock() < deadline, "waiter %d took no ticket in 30 s: next is %u, "
                      "expected %u (ticket_lock must take one with a fetch-and-add on next)",
-                     who, lock.next, want);
+                     who, next, want);
         sys_sleep(1 * SYNC_MS);
     }
 }
@@ -60,7 +70,7 @@ static void fifo_round(int round)
        before has its ticket, so the order of arrival is known. */
     for (int i = 0; i < WAITERS; i++) {
         UT_CHECK_EQ(thread_create(&t[i], waiter, (void *)(long)i), 0);
-        wait_for_ticket(mine + 2 + i, i);
+        wait_for_ticket(mine + 2 + i, i, t[i]);
     }
     /* All queued; let them wait a little (spinning, yielding), then release. */
     sys_sleep(5 * SYNC_MS);
