@@ -46,44 +46,23 @@ int main(void)
     for (int i = 0; i < WORKERS; i++)
         UT_CHECK_EQ(thread_create(&t[i], worker, (void *)(long)i), 0);
 
-    /*
-     * The watchdog. The only threads that ever wake a worker sleeping in
-     * futex_wait are the other workers (in mutex_unlock); the main thread
-     * never touches the mutex, and a worker that has finished wakes nobody
-     * any more. So if, in one snapshot of the thread list (taken by the
-     * kernel under its scheduler lock), every worker that has not finished
-     * is asleep in futex_wait, none will ever run again: a wake-up was
-     * lost. (Two looks in a row, to be safe.) A thread sleeping with
-     * sys_sleep, running or runnable is not stuck.
-     */
+    /* The watchdog: fails at once on a lost wake-up (sync_all_asleep says
+       how it knows), and counts the looks that saw a thread asleep on the
+       mutex (the test proves something only if some did). */
     uint64_t deadline = sys_clock() + 100000 * SYNC_MS;
     int stuck_looks = 0, asleep_looks = 0;
     for (;;) {
-        /* The flags first, then one snapshot for all workers (one system
-           call). A worker sets done[] after its last unlock, so one that
-           was done before the snapshot will wake nobody any more. */
-        int was_done[WORKERS];
+        int asleep, all = sync_all_asleep(t, done, WORKERS, &asleep), finished = 0;
         for (int i = 0; i < WORKERS; i++)
-            was_done[i] = done[i];
-        struct thread_info *list;
-        int listed = ut_thread_list(&list);
-        int unfinished = 0, in_futex = 0;
-        for (int i = 0; i < WORKERS; i++) {
-            if (was_done[i])
-                continue;
-            unfinished++;
-            for (int k = 0; k < listed; k++)
-                if (list[k].tid == t[i] && sync_in_futex_wait(&list[k]))
-                    in_futex++;
-        }
-        if (unfinished == 0)
+            finished += done[i] != 0;
+        if (finished == WORKERS)
             break;
-        if (in_futex > 0)
+        if (asleep > 0)
             asleep_looks++;
-        stuck_looks = in_futex == unfinished ? stuck_looks + 1 : 0;
+        stuck_looks = all ? stuck_looks + 1 : 0;
         UT_CHECK_MSG(stuck_looks < 2, "lost wake-up: all %d unfinished threads are asleep in "
                      "futex_wait and nobody is left to wake them (mutex state %u, counter %ld "
-                     "of %d)", unfinished, mutex.state, counter, WORKERS * ITERS);
+                     "of %d)", asleep, mutex.state, counter, WORKERS * ITERS);
         UT_CHECK_MSG(sys_clock() < deadline, "not finished after 100 s (counter %ld of %d)",
                      counter, WORKERS * ITERS);
         sys_sleep(LOOK_MS * SYNC_MS);

@@ -17,6 +17,7 @@ static mutex_t mutex = MUTEX_INITIALIZER;
 static int me;                      /* the main thread's tid */
 static volatile int main_holds;
 static volatile int got_early;
+static volatile int done;           /* set after the waiter's unlock */
 
 static void *waiter(void *arg)
 {
@@ -25,6 +26,7 @@ static void *waiter(void *arg)
     if (main_holds)
         got_early = 1;
     mutex_unlock(&mutex);
+    done = 1;
     return NULL;
 }
 
@@ -85,7 +87,7 @@ int main(void)
     before = sync_my_syscalls(me);
     mutex_unlock(&mutex);
     calls = sync_my_syscalls(me) - before - 1;
-    UT_CHECK_EQ(thread_join(t, NULL), 0);
+    sync_join_watching(&t, &done, 1, &mutex.state);
     printf("sync-mutex-no-syscall: unlock with a sleeper: %lu system call%s\n",
            (unsigned long)calls, calls == 1 ? "" : "s");
     UT_CHECK_MSG(calls == 1, "mutex_unlock with a waiter asleep made %lu system calls, expected "

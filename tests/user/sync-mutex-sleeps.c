@@ -17,6 +17,7 @@ static volatile int got_early;      /* a waiter got the mutex while main held it
 static volatile int inside;         /* threads holding the mutex */
 static volatile int overlaps;
 static volatile int got[WAITERS];
+static volatile int done[WAITERS];  /* set after the waiter's unlock */
 
 static void *waiter(void *arg)
 {
@@ -30,6 +31,7 @@ static void *waiter(void *arg)
     atomic_fetch_add_int(&inside, -1);
     got[i] = 1;
     mutex_unlock(&mutex);
+    done[i] = 1;
     return NULL;
 }
 
@@ -62,8 +64,7 @@ int main(void)
 
     main_holds = 0;
     mutex_unlock(&mutex);
-    for (int i = 0; i < WAITERS; i++)
-        UT_CHECK_EQ(thread_join(t[i], NULL), 0);
+    sync_join_watching(t, done, WAITERS, &mutex.state);
     for (int i = 0; i < WAITERS; i++)
         UT_CHECK_MSG(got[i], "waiter %d never got the mutex", i);
     UT_CHECK_MSG(overlaps == 0, "two waiters held the mutex at the same time (%d times)", overlaps);

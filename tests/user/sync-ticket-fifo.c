@@ -15,7 +15,7 @@
 
 static ticket_lock_t lock = TICKET_LOCK_INITIALIZER;
 static int order[WAITERS];          /* under the lock: who got it, in turn */
-static int granted;                 /* under the lock: how many got it this round */
+static volatile int granted;        /* under the lock: how many got it this round */
 static volatile int got_early;      /* a waiter got the lock while main held it */
 static volatile int main_holds;
 
@@ -77,6 +77,20 @@ static void fifo_round(int round)
     UT_CHECK_MSG(!got_early && granted == 0, "a waiter got the lock while the main thread held it");
     main_holds = 0;
     ticket_unlock(&lock);
+    /* A safety net before the joins: a broken unlock can leave waiters
+       that nobody will serve; say so instead of timing out. */
+    int last = -1;
+    uint64_t last_change = 0;
+    while (granted < WAITERS) {
+        if (granted != last) {
+            last = granted;
+            last_change = sys_clock();
+        }
+        UT_CHECK_MSG(sys_clock() - last_change < 10000 * SYNC_MS, "after the release only %d of "
+                     "%d waiters got the lock in 10 s (next %u, serving %u)", last, WAITERS,
+                     lock.next, lock.serving);
+        sys_sleep(1 * SYNC_MS);
+    }
     for (int i = 0; i < WAITERS; i++)
         UT_CHECK_EQ(thread_join(t[i], NULL), 0);
 

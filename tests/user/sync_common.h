@@ -11,6 +11,7 @@
 #include "utest.h"
 
 #define SYNC_MS 1000000ll
+#define SYNC_MAX_WATCHED 16             /* threads sync_all_asleep can watch */
 
 /* Thread tid as SYS_thread_list reports it, in *out. Returns 1, or 0 if
    it is not listed (it ended and was freed). */
@@ -79,6 +80,69 @@ UT_UNUSED static void sync_wait_sleeping(int tid, volatile int *got, const char 
     }
 }
 
+/*
+ * A lost wake-up, seen from outside. Threads t[0..n) use a mutex (and no
+ * other futex); done[i] is set by thread i after its last unlock, and the
+ * caller does not hold the mutex. A sleeper in futex_wait is woken only by
+ * another of these threads' unlocks, and a finished thread unlocks no
+ * more. So if, in one snapshot of the thread list (the kernel takes it
+ * under its scheduler lock), every thread not finished before the
+ * snapshot is asleep in futex_wait, none of them will ever run again.
+ * Returns how many unfinished threads were asleep in futex_wait (in
+ * *asleep) and whether that was all of them (1: stuck), 0 if none was
+ * left unfinished.
+ */
+UT_UNUSED static int sync_all_asleep(const thread_t *t, const volatile int *done, int n,
+                                     int *asleep)
+{
+    int was_done[SYNC_MAX_WATCHED];
+    UT_CHECK(n <= SYNC_MAX_WATCHED);
+    for (int i = 0; i < n; i++)
+        was_done[i] = done[i];          /* the flags first, then the snapshot */
+    struct thread_info *list;
+    int listed = ut_thread_list(&list);
+    int unfinished = 0, in_futex = 0;
+    for (int i = 0; i < n; i++) {
+        if (was_done[i])
+            continue;
+        unfinished++;
+        for (int k = 0; k < listed; k++)
+            if (list[k].tid == t[i] && sync_in_futex_wait(&list[k]))
+                in_futex++;
+    }
+    *asleep = in_futex;
+    return unfinished > 0 && in_futex == unfinished;
+}
+
+/* Waits until done[i] is set for all n threads t[] (which use one mutex,
+   as for sync_all_asleep), then joins them. Fails the test at once if a
+   wake-up was lost (two looks in a row: every unfinished thread asleep in
+   futex_wait), or (a safety net) after 60 s. Looks every 2 ms. */
+UT_UNUSED static void sync_join_watching(const thread_t *t, const volatile int *done, int n,
+                                         const volatile uint32_t *state)
+{
+    uint64_t deadline = sys_clock() + 60000 * SYNC_MS;
+    int stuck = 0;
+    for (;;) {
+        int asleep;
+        int all = sync_all_asleep(t, done, n, &asleep);
+        int finished = 0;
+        for (int i = 0; i < n; i++)
+            finished += done[i] != 0;
+        if (finished == n)
+            break;
+        stuck = all ? stuck + 1 : 0;
+        UT_CHECK_MSG(stuck < 2, "lost wake-up: every thread that still wants the mutex (%d) "
+                     "is asleep in futex_wait and nobody is left to wake them (mutex state %u)",
+                     asleep, *state);
+        UT_CHECK_MSG(sys_clock() < deadline, "%d of %d threads not finished after 60 s (mutex "
+                     "state %u)", n - finished, n, *state);
+        sys_sleep(2 * SYNC_MS);
+    }
+    for (int i = 0; i < n; i++)
+        UT_CHECK_EQ(thread_join(t[i], NULL), 0);
+}
+
 /* Work between a load and a store (a call, and branches: places where a
    timer interrupt can fall under QEMU TCG, race_common.h explains why). */
 static volatile int sync_work_sink;
@@ -121,7 +185,7 @@ UT_UNUSED static void sync_gate(volatile int *gate, int n)
 #define SYNC_MAX_THREADS 8
 #define SYNC_TARGET      200
 #define SYNC_REQUIRED    20
-#define SYNC_MAX_ITERS   200000
+#define SYNC_MAX_ITERS   50000
 
 static struct {
     volatile long counter __attribute__((aligned(64)));
@@ -130,6 +194,8 @@ static struct {
     volatile int gate;
     volatile long progress[SYNC_MAX_THREADS] __attribute__((aligned(64)));
     volatile long interleavings;
+    volatile int finished;              /* threads that have left their loop */
+    volatile int done[SYNC_MAX_THREADS];    /* this one has */
     long iters[SYNC_MAX_THREADS];       /* increments each thread did */
     int nthreads;
     long min_iters;
@@ -169,6 +235,8 @@ UT_UNUSED static void *sync_exact_thread(void *arg)
             sys_sleep(1);                       /* until the next tick */
     }
     sync_exact.iters[me] = i + 1;
+    sync_exact.done[me] = 1;
+    atomic_fetch_add_int(&sync_exact.finished, 1);
     return NULL;
 }
 
@@ -183,6 +251,32 @@ UT_UNUSED static void sync_exact_run(const char *test, int nthreads, long min_it
     thread_t t[SYNC_MAX_THREADS];
     for (int i = 0; i < nthreads; i++)
         UT_CHECK_EQ(thread_create(&t[i], sync_exact_thread, (void *)(long)i), 0);
+    /* Watch for overlaps while they run: a broken lock can let two threads
+       in and then hang (a ticket taken twice leaves a ticket nobody
+       serves), and the test should say what went wrong, not time out. */
+    long last = -1;
+    uint64_t last_change = sys_clock();
+    int stuck = 0, asleep;
+    while (atomic_load(&sync_exact.finished) < nthreads) {
+        UT_CHECK_MSG(sync_exact.overlaps == 0, "a thread entered the critical section while "
+                     "another was in it (%d times so far; counter %ld)", sync_exact.overlaps,
+                     sync_exact.counter);
+        /* With a mutex: a lost wake-up (sync_all_asleep). */
+        stuck = sync_all_asleep(t, sync_exact.done, nthreads, &asleep) ? stuck + 1 : 0;
+        UT_CHECK_MSG(stuck < 2, "lost wake-up: all %d unfinished threads are asleep in "
+                     "futex_wait and nobody is left to wake them (counter %ld)", asleep,
+                     sync_exact.counter);
+        long now = sync_exact.counter;
+        if (now != last) {
+            last = now;
+            last_change = sys_clock();
+        }
+        /* A safety net: a correct lock makes progress many times a second. */
+        UT_CHECK_MSG(sys_clock() - last_change < 10000 * SYNC_MS, "no increment for 10 s: the "
+                     "lock is stuck (counter %ld, %d of %d threads finished)", now,
+                     atomic_load(&sync_exact.finished), nthreads);
+        sys_sleep(2 * SYNC_MS);
+    }
     long expected = 0;
     for (int i = 0; i < nthreads; i++) {
         UT_CHECK_EQ(thread_join(t[i], NULL), 0);
