@@ -9,10 +9,11 @@
 #include "sync_common.h"
 
 /*
- * Four threads, also with one CPU: a waiter spins TICKET_SPINS_BEFORE_YIELD
- * times and then yields, so on one CPU the thread whose turn it is gets the
- * CPU at once. (A ticket lock that never yields still passes, slowly: every
- * hand-off then waits for a time slice, 1 ms here.)
+ * Four threads, also with one CPU: a waiter yields when others are ahead of
+ * it or after TICKET_SPINS_BEFORE_YIELD pauses, so on one CPU the thread
+ * whose turn it is soon gets the CPU. (A ticket lock that never yields
+ * still passes, slowly: every hand-off then waits for a time slice, 1 ms
+ * here.)
  */
 #define THREADS 4
 #define MIN_ITERS 1000

@@ -14,11 +14,14 @@
  * waiting for it. Both wrap around at 2^32, harmlessly: only equality is
  * ever tested.
  *
- * A waiter spins with `pause`; after TICKET_SPINS_BEFORE_YIELD turns it
- * gives its CPU away (sys_yield) and spins again, because the thread whose
- * turn it is may be waiting for a CPU: with more threads than CPUs, a
- * ticket lock that only spins makes each hand-off wait for a time slice
- * (docs/labs/sync.md, "When threads outnumber CPUs").
+ * A waiter whose ticket is next spins with `pause`, and after
+ * TICKET_SPINS_BEFORE_YIELD turns gives its CPU away (sys_yield) and
+ * spins again; a waiter with other tickets ahead of its own yields at
+ * once, since at least one whole critical section must pass before its
+ * turn. Either way, the thread whose turn it is may be waiting for this
+ * CPU: with more threads than CPUs, a ticket lock that only spins makes
+ * each hand-off wait for a time slice (docs/labs/sync.md, "When threads
+ * outnumber CPUs").
  *
  * The two counters sit in separate cache lines: every waiter reads
  * `serving` in its loop, and a ticket taken by a newcomer (a write to

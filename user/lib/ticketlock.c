@@ -14,17 +14,23 @@
  */
 void ticket_lock(ticket_lock_t *l)
 {
-    /* LAB sync BEGIN: ticket_lock: take a ticket (fetch-and-add on next), then wait with pause until serving reaches it, yielding now and then */
+    /* LAB sync BEGIN: ticket_lock: take a ticket (fetch-and-add on next), then wait until serving reaches it: pause while you are next, yield when others are ahead or after TICKET_SPINS_BEFORE_YIELD pauses */
     uint32_t ticket = atomic_fetch_add_u32(&l->next, 1);
     unsigned spins = 0;
-    /* An acquire load: the critical section's accesses cannot move above
-       the moment we see our number. */
-    while (atomic_load_u32(&l->serving) != ticket) {
-        cpu_pause();    /* a spin-loop hint: Intel SDM vol. 2B, PAUSE */
-        if (++spins == TICKET_SPINS_BEFORE_YIELD) {
-            /* The holder or the next in line may be waiting for our CPU. */
+    for (;;) {
+        /* An acquire load: the critical section's accesses cannot move
+           above the moment we see our number. */
+        uint32_t serving = atomic_load_u32(&l->serving);
+        if (serving == ticket)
+            return;
+        if (ticket - serving > 1 || ++spins == TICKET_SPINS_BEFORE_YIELD) {
+            /* Others are ahead of us (their turns come first), or we have
+               spun long enough that the holder is probably not running:
+               the thread that must run next may be waiting for our CPU. */
             sys_yield();
             spins = 0;
+        } else {
+            cpu_pause();    /* a spin-loop hint: Intel SDM vol. 2B, PAUSE */
         }
     }
     /* LAB sync STUB
