@@ -586,6 +586,7 @@ static void fill_info(const struct thread *t, struct thread_info *i)
                     !strcmp(t->wait_channel, "futex") ? t->futex_addr : 0;
     i->times_scheduled = t->times_scheduled;
     i->runnable_ns = t->runnable_ns;
+    i->syscalls = t->syscalls;
 }
 
 int thread_list(struct thread_info *out, int max)

@@ -95,6 +95,7 @@ struct thread {
     uint64_t times_scheduled;   /* switches to this thread */
     uint64_t voluntary_switches;    /* left the CPU by yield, block or sleep */
     uint64_t involuntary_switches;  /* preempted */
+    uint64_t syscalls;          /* system calls it made (counted on entry: syscall_run) */
     uint64_t runnable_ns;       /* total time spent RUNNABLE */
     uint64_t runnable_since;    /* clock_ns() when it last became RUNNABLE */
     uint64_t last_run_ns;       /* clock_ns() when it last got a CPU */

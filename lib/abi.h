@@ -99,6 +99,7 @@ struct thread_info {
     uint64_t wait_futex;        /* blocked in SYS_futex_wait: the user address of the word */
     uint64_t times_scheduled;   /* switches to it */
     uint64_t runnable_ns;       /* time spent RUNNABLE, waiting for a CPU */
+    uint64_t syscalls;          /* system calls it has made, the one reading this included */
 };
 
 /*

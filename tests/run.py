@@ -153,8 +153,8 @@ def discover_user_tests():
         if f.startswith("t-"):
             continue
         path = os.path.join(USER_TEST_DIR, f)
-        if not f.startswith(("user-", "smp-")):
-            print("run.py: tests/user/%s: a test's name must start with user- or smp- "
+        if not f.startswith(("user-", "smp-", "sync-")):
+            print("run.py: tests/user/%s: a test's name must start with user-, smp- or sync- "
                   "(and a helper program's with t-)" % f)
             sys.exit(1)
         try:

@@ -6,11 +6,12 @@
 // test: expect=^race: mode=atomic threads=3 iters=20000 expected=60000 actual=60000 lost=0 time_ms=\d+\r?$
 // test: expect=^race: mode=spinlock threads=3 iters=20000 expected=60000 actual=60000 lost=0 time_ms=\d+\r?$
 // test: expect=^race: mode=mutex threads=3 iters=20000 expected=60000 actual=60000 lost=0 time_ms=\d+\r?$
+// test: expect=^race: mode=ticket threads=3 iters=20000 expected=60000 actual=60000 lost=0 time_ms=\d+\r?$
 // test: expect=^race: mode=unsafe threads=2 iters=1000000 expected=2000000 actual=\d+ lost=[1-9]\d* time_ms=\d+\r?$
 // test: expect=^race: mode=mutex threads=1 iters=1 expected=1 actual=1 lost=0 time_ms=\d+\r?$
 // test: expect=^race: mode=atomic threads=64 iters=1000 expected=64000 actual=64000 lost=0 time_ms=\d+\r?$
-// test: expect=^usage: race \[THREADS \[ITERS \[MODE\]\]\]  \(MODE: unsafe atomic spinlock mutex all\)\r?$
-// test: reject=^race: mode=(atomic|spinlock|mutex) .* lost=[1-9]
+// test: expect=^usage: race \[THREADS \[ITERS \[MODE\]\]\]  \(MODE: unsafe atomic spinlock mutex ticket all\)\r?$
+// test: reject=^race: mode=(atomic|spinlock|mutex|ticket) .* lost=[1-9]
 // test: expect=^PASS
 // test: timeout=120
 #include "utest.h"

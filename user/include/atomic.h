@@ -4,6 +4,7 @@
 #define USER_ATOMIC_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Adds v to *p atomically (lock xadd); returns the old value. */
 static inline long atomic_fetch_add(volatile long *p, long v)
@@ -36,6 +37,29 @@ static inline int atomic_load(volatile int *p)
 }
 
 static inline void atomic_store(volatile int *p, int v)
+{
+    __atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+/* The same on 32-bit unsigned words (the futex words and the ticket
+   lock's counters). */
+static inline uint32_t atomic_fetch_add_u32(volatile uint32_t *p, uint32_t v)
+{
+    return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST);
+}
+
+static inline bool atomic_cas_u32(volatile uint32_t *p, uint32_t expected, uint32_t desired)
+{
+    return __atomic_compare_exchange_n(p, &expected, desired, false, __ATOMIC_SEQ_CST,
+                                       __ATOMIC_SEQ_CST);
+}
+
+static inline uint32_t atomic_load_u32(volatile uint32_t *p)
+{
+    return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static inline void atomic_store_u32(volatile uint32_t *p, uint32_t v)
 {
     __atomic_store_n(p, v, __ATOMIC_RELEASE);
 }

@@ -37,6 +37,7 @@ typedef struct {
     volatile uint32_t count;
     volatile uint32_t waiters;
 } sem_t;
+#define SEM_INITIALIZER(value) { (value), 0 }
 void sem_init(sem_t *s, unsigned value);
 void sem_wait(sem_t *s);
 void sem_post(sem_t *s);
@@ -44,9 +45,9 @@ void sem_post(sem_t *s);
 /* Barrier for n threads: barrier_wait returns when all n have arrived,
    and the barrier can be used again. */
 typedef struct {
-    mutex_t lock;
-    cond_t all_here;
-    unsigned n, arrived, generation;
+    volatile uint32_t arrived;      /* threads in the current round so far */
+    volatile uint32_t generation;   /* the futex word: rounds completed */
+    unsigned n;
 } barrier_t;
 void barrier_init(barrier_t *b, unsigned n);
 void barrier_wait(barrier_t *b);

@@ -1,14 +1,13 @@
 /* A reusable barrier: the last of n threads to arrive starts a new
-   generation and wakes the others. */
+   generation and wakes the others, which sleep on the generation word. */
 #include "sync.h"
+#include "futex.h"
 
 void barrier_init(barrier_t *b, unsigned n)
 {
-    b->lock = (mutex_t)MUTEX_INITIALIZER;
-    b->all_here = (cond_t)COND_INITIALIZER;
-    b->n = n;
     b->arrived = 0;
     b->generation = 0;
+    b->n = n;
 }
 
 /*
@@ -16,18 +15,26 @@ void barrier_init(barrier_t *b, unsigned n)
  * last thread resets arrived to 0 for the next round at once, and a thread
  * that is quick to come back to the barrier must not release the ones
  * still leaving the previous round.
+ *
+ * A thread reads the generation before it counts itself: until it has
+ * arrived the round cannot end, so what it read is its own round's. The
+ * last thread resets `arrived` before it moves the generation on, and no
+ * thread arrives for the next round before it has seen that move, so the
+ * reset never erases a next-round arrival. futex_wait sleeps only while
+ * the generation is still the one read (the kernel checks that atomically
+ * with going to sleep), so a wake between the check and the sleep is not
+ * lost. Built on the futex directly rather than on mutex_t and cond_t,
+ * whose mutex is a lab exercise (lib_lock.h).
  */
 void barrier_wait(barrier_t *b)
 {
-    mutex_lock(&b->lock);
-    unsigned generation = b->generation;
-    if (++b->arrived == b->n) {
-        b->arrived = 0;
-        b->generation++;
-        cond_broadcast(&b->all_here);
+    uint32_t generation = futex_load(&b->generation);
+    if (futex_fetch_add(&b->arrived, 1) + 1 == b->n) {
+        futex_store(&b->arrived, 0);
+        futex_fetch_add(&b->generation, 1);
+        futex_wake(&b->generation, FUTEX_WAKE_ALL);
     } else {
-        while (generation == b->generation)
-            cond_wait(&b->all_here, &b->lock);
+        while (futex_load(&b->generation) == generation)
+            futex_wait(&b->generation, generation);
     }
-    mutex_unlock(&b->lock);
 }

@@ -1,11 +1,11 @@
 /* The user heap: malloc, free, calloc, realloc. Small blocks come from
    power-of-two size classes carved out of mmap'd arenas; large ones are
-   mmap'd on their own. One futex mutex makes it thread-safe. */
+   mmap'd on their own. One lock (lib_lock.h) makes it thread-safe. */
 #include "stdlib.h"
 #include "stdio.h"
 #include "string.h"
 #include "spindle.h"
-#include "sync.h"
+#include "lib_lock.h"
 #include "errno.h"
 #include <stdint.h>
 
@@ -47,7 +47,7 @@ struct free_block {
     struct free_block *next;    /* in the user data, while the block is free */
 };
 
-static mutex_t malloc_lock = MUTEX_INITIALIZER;
+static lib_lock_t malloc_lock = LIB_LOCK_INITIALIZER;
 static struct free_block *free_lists[MALLOC_CLASSES];     /* under malloc_lock */
 static char *arena_next, *arena_end;                      /* under malloc_lock */
 
@@ -103,9 +103,9 @@ void *malloc(size_t size)
     if (size > MALLOC_MAX)
         return out_of_memory();
     if (size <= MALLOC_SMALL_MAX) {
-        mutex_lock(&malloc_lock);
+        lib_lock(&malloc_lock);
         h = small_block(class_of(size));
-        mutex_unlock(&malloc_lock);
+        lib_unlock(&malloc_lock);
         if (!h)
             return out_of_memory();
     } else {
@@ -150,11 +150,11 @@ void free(void *p)
         return;
     }
     struct free_block *f = (struct free_block *)h;
-    mutex_lock(&malloc_lock);
+    lib_lock(&malloc_lock);
     h->magic = MAGIC_FREE;
     f->next = free_lists[h->class];
     free_lists[h->class] = f;
-    mutex_unlock(&malloc_lock);
+    lib_unlock(&malloc_lock);
 }
 
 void *calloc(size_t n, size_t size)

@@ -1,6 +1,7 @@
 /* The futex mutex (Drepper, "Futexes Are Tricky", 2011, mutex 3): lock and
    unlock are one atomic instruction when nobody waits; only contention
-   enters the kernel. */
+   enters the kernel. Its slow paths are part of the synchronization lab
+   (docs/labs/sync.md). */
 #include "sync.h"
 #include "futex.h"
 
@@ -9,18 +10,28 @@
  * asleep in futex_wait. A thread that has to wait always sets 2, so the
  * unlock that follows knows it must wake somebody; the price is at most
  * one needless wake after the last waiter got the lock.
+ *
+ * The user library's own data (the heap, the thread records, the stack
+ * cache) is not locked with mutex_t but with lib_lock.h's lock, so that a
+ * mutex under construction in the lab cannot break malloc or thread_create.
  */
 void mutex_lock(mutex_t *m)
 {
     uint32_t c = 0;
     if (futex_cas(&m->state, &c, 1))
         return;                     /* fast path: it was free */
+    /* LAB sync BEGIN: mutex_lock's slow path: c is the state seen (1 or 2); mark the mutex contended (2) and sleep in futex_wait until you take it */
     if (c != 2)
         c = futex_exchange(&m->state, 2);
     while (c != 0) {
         futex_wait(&m->state, 2);   /* returns at once if it is no longer 2 */
         c = futex_exchange(&m->state, 2);
     }
+    /* LAB sync STUB
+    (void)c;
+    futex_store(&m->state, 1);
+    */
+    /* LAB sync END */
 }
 
 int mutex_trylock(mutex_t *m)
@@ -31,10 +42,16 @@ int mutex_trylock(mutex_t *m)
 
 void mutex_unlock(mutex_t *m)
 {
-    /* 1 -> 0: nobody waited, done. 2 -> 1: set 0 and wake one waiter,
-       which will set 2 again (it cannot know if others wait). */
-    if (futex_fetch_sub(&m->state, 1) != 1) {
-        futex_store(&m->state, 0);
-        futex_wake(&m->state, 1);
-    }
+    /* 1 -> 0: nobody waited, done. */
+    if (futex_fetch_sub(&m->state, 1) == 1)
+        return;                     /* fast path */
+    /* LAB sync BEGIN: mutex_unlock's slow path: the state was 2 (now 1): free the mutex and wake one sleeper */
+    /* 2 -> 1: set 0 and wake one waiter, which will set 2 again (it
+       cannot know if others wait). */
+    futex_store(&m->state, 0);
+    futex_wake(&m->state, 1);
+    /* LAB sync STUB
+    futex_store(&m->state, 0);
+    */
+    /* LAB sync END */
 }

@@ -3,7 +3,7 @@
    thread_join gives that stack back. */
 #include "thread.h"
 #include "spindle.h"
-#include "sync.h"
+#include "lib_lock.h"
 #include "thread_stack.h"
 #include "tls.h"
 #include <stdint.h>
@@ -30,7 +30,7 @@ struct thread_record {
    2 KiB of .bss. */
 #define THREAD_RECORD_BUCKETS 256
 
-static mutex_t thread_records_lock = MUTEX_INITIALIZER;
+static lib_lock_t thread_records_lock = LIB_LOCK_INITIALIZER;
 static struct thread_record *thread_records[THREAD_RECORD_BUCKETS];
 
 static struct thread_record **thread_bucket(thread_t tid)
@@ -71,10 +71,10 @@ int thread_create(thread_t *t, void *(*fn)(void *), void *arg)
 
     /* Held across the creation, so a thread_join of the new tid (which can
        only come after it is known) finds the record registered. */
-    mutex_lock(&thread_records_lock);
+    lib_lock(&thread_records_lock);
     int tid = sys_thread_create_tls(thread_start, rec, rec, tp);
     if (tid < 0) {
-        mutex_unlock(&thread_records_lock);
+        lib_unlock(&thread_records_lock);
         thread_stack_unmap(base);       /* memory may be short: give it back */
         return tid;
     }
@@ -82,7 +82,7 @@ int thread_create(thread_t *t, void *(*fn)(void *), void *arg)
     struct thread_record **bucket = thread_bucket(tid);
     rec->next = *bucket;
     *bucket = rec;
-    mutex_unlock(&thread_records_lock);
+    lib_unlock(&thread_records_lock);
     *t = tid;
     return 0;
 }
@@ -100,7 +100,7 @@ int thread_join(thread_t t, void **ret)
        the stack can go back (to the cache: thread_stack_put). A thread not
        made by thread_create (the main thread) has no record. */
     struct thread_record *rec = NULL;
-    mutex_lock(&thread_records_lock);
+    lib_lock(&thread_records_lock);
     for (struct thread_record **p = thread_bucket(t); *p; p = &(*p)->next) {
         if ((*p)->tid == t) {
             rec = *p;
@@ -108,7 +108,7 @@ int thread_join(thread_t t, void **ret)
             break;
         }
     }
-    mutex_unlock(&thread_records_lock);
+    lib_unlock(&thread_records_lock);
     if (rec)
         thread_stack_put(rec->stack_base);
     return 0;

@@ -3,7 +3,7 @@
 #include "thread_stack.h"
 #include "thread.h"
 #include "spindle.h"
-#include "sync.h"
+#include "lib_lock.h"
 #include <stdint.h>
 
 #define GUARD_SIZE 4096
@@ -29,7 +29,7 @@ struct cached_stack {
     struct cached_stack *next;
 };
 
-static mutex_t stack_cache_lock = MUTEX_INITIALIZER;
+static lib_lock_t stack_cache_lock = LIB_LOCK_INITIALIZER;
 static struct cached_stack *stack_cache;        /* under stack_cache_lock */
 static int stack_cache_count;                   /* stacks in stack_cache */
 
@@ -57,13 +57,13 @@ static int map_stack(char **base)
 
 int thread_stack_get(char **base)
 {
-    mutex_lock(&stack_cache_lock);
+    lib_lock(&stack_cache_lock);
     struct cached_stack *s = stack_cache;
     if (s) {
         stack_cache = s->next;
         stack_cache_count--;
     }
-    mutex_unlock(&stack_cache_lock);
+    lib_unlock(&stack_cache_lock);
     if (s) {
         *base = (char *)s;
         return 0;
@@ -74,14 +74,14 @@ int thread_stack_get(char **base)
 void thread_stack_put(char *base)
 {
     struct cached_stack *s = (struct cached_stack *)base;
-    mutex_lock(&stack_cache_lock);
+    lib_lock(&stack_cache_lock);
     if (stack_cache_count < THREAD_STACK_CACHE_MAX) {
         s->next = stack_cache;
         stack_cache = s;
         stack_cache_count++;
         s = NULL;
     }
-    mutex_unlock(&stack_cache_lock);
+    lib_unlock(&stack_cache_lock);
     if (s)                              /* the cache is full */
         thread_stack_unmap(base);
 }
@@ -94,11 +94,11 @@ void thread_stack_unmap(char *base)
 
 void thread_stack_cache_flush(void)
 {
-    mutex_lock(&stack_cache_lock);
+    lib_lock(&stack_cache_lock);
     struct cached_stack *s = stack_cache;
     stack_cache = NULL;
     stack_cache_count = 0;
-    mutex_unlock(&stack_cache_lock);
+    lib_unlock(&stack_cache_lock);
     while (s) {
         struct cached_stack *next = s->next;
         thread_stack_unmap((char *)s);

@@ -1,5 +1,5 @@
 /* race: T threads increment one shared counter N times each, without
-   protection and with three kinds of protection, and count lost updates. */
+   protection and with four kinds of protection, and count lost updates. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,12 +7,14 @@
 #include <thread.h>
 #include <atomic.h>
 #include <sync.h>
+#include <ticketlock.h>
 
 #define THREADS_MAX 64
 #define ITERS_MAX   100000000L
 
-enum race_mode { MODE_UNSAFE, MODE_ATOMIC, MODE_SPINLOCK, MODE_MUTEX, MODE_COUNT };
-static const char *const mode_names[MODE_COUNT] = { "unsafe", "atomic", "spinlock", "mutex" };
+enum race_mode { MODE_UNSAFE, MODE_ATOMIC, MODE_SPINLOCK, MODE_MUTEX, MODE_TICKET, MODE_COUNT };
+static const char *const mode_names[MODE_COUNT] = { "unsafe", "atomic", "spinlock", "mutex",
+                                                    "ticket" };
 
 /* The shared state of one run; the threads only read the parameters. */
 static volatile long counter;
@@ -22,6 +24,7 @@ static long run_iters;
 static enum race_mode run_mode;
 static spinlock_t counter_spinlock = SPINLOCK_INITIALIZER;
 static mutex_t counter_mutex = MUTEX_INITIALIZER;
+static ticket_lock_t counter_ticket_lock = TICKET_LOCK_INITIALIZER;
 
 /*
  * Why the unsafe increment calls a function between its load and its store:
@@ -86,6 +89,13 @@ static void *worker(void *unused)
             mutex_unlock(&counter_mutex);
         }
         break;
+    case MODE_TICKET:
+        for (long i = 0; i < n; i++) {
+            ticket_lock(&counter_ticket_lock);
+            counter = counter + 1;
+            ticket_unlock(&counter_ticket_lock);
+        }
+        break;
     case MODE_COUNT:
         break;
     }
@@ -139,7 +149,7 @@ static int parse_number(const char *s, long min, long max, long *out)
 
 static int usage(void)
 {
-    printf("usage: race [THREADS [ITERS [MODE]]]  (MODE: unsafe atomic spinlock mutex all)\n");
+    printf("usage: race [THREADS [ITERS [MODE]]]  (MODE: unsafe atomic spinlock mutex ticket all)\n");
     return 2;
 }
 
