@@ -24,8 +24,10 @@ static int race(const char *a1, const char *a2, const char *a3, const char *a4)
 
 int main(void)
 {
-    /* Each mode in turn (all), one mode, the smallest and the most threads. */
+    /* Each mode in turn (all, then ticket, which all leaves out), one mode,
+       the smallest and the most threads. */
     UT_CHECK_EQ(race("3", "20000", "all", NULL), 0);
+    UT_CHECK_EQ(race("3", "20000", "ticket", NULL), 0);
     UT_CHECK_EQ(race("2", "1000000", "unsafe", NULL), 0);
     UT_CHECK_EQ(race("1", "1", "mutex", NULL), 0);
     UT_CHECK_EQ(race("64", "1000", "atomic", NULL), 0);
