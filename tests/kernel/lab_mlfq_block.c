@@ -33,7 +33,7 @@ static struct sched_event events[SCHED_EVENTS];
 
 #define WINDOW 2000             /* ticks, at hz=1000 */
 
-KTEST(test_mlfq_block, "mlfq-block", .args = "sched=mlfq hz=1000", .timeout = 60)
+KTEST(test_mlfq_block, "mlfq-block", .args = "sched=mlfq hz=1000", .timeout = 120)
 {
     mlfq_test_require_policy();
     mlfq_test_pin_self();

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-/* Test-and-test-and-set spinlock with `pause`. */
+/* Test-and-test-and-set spinlock with `pause`; yields after 1000 spins. */
 typedef struct {
     volatile int locked;
 } spinlock_t;

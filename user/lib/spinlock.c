@@ -1,8 +1,15 @@
-/* The user spinlock: test-and-test-and-set with `pause`. It never enters
-   the kernel, so a waiter burns its CPU (and, if the holder is preempted,
-   its whole time slice): use it for very short critical sections. */
+/* The user spinlock: test-and-test-and-set with `pause`, yielding the CPU
+   after a while in case the holder is waiting for it. For short critical
+   sections: a waiter burns its CPU while it spins. */
 #include "sync.h"
 #include "atomic.h"
+#include "spindle.h"
+
+/* Spins this many times before each yield. Holders keep the lock for a
+   few hundred nanoseconds; a wait longer than this usually means the
+   holder was preempted -- perhaps by us, on the same CPU -- and spinning
+   on would only keep it off the CPU for the rest of our time slice. */
+#define SPINS_BEFORE_YIELD 1000
 
 void spin_lock(spinlock_t *l)
 {
@@ -13,8 +20,13 @@ void spin_lock(spinlock_t *l)
         /* ...and between attempts waiters only read, so the cache line
            stays shared instead of bouncing between CPUs. `pause` tells
            the CPU this is a spin loop (Intel SDM vol. 2B, PAUSE). */
-        while (atomic_load(&l->locked))
+        for (int spins = 0; atomic_load(&l->locked); spins++) {
+            if (spins == SPINS_BEFORE_YIELD) {
+                sys_yield();            /* returns at once if nothing else can run here */
+                spins = 0;
+            }
             cpu_pause();
+        }
     }
 }
 
