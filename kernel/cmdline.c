@@ -10,7 +10,7 @@ struct boot_params boot_params = {
     .sched = "rr",
     .hz = 100,
     .quantum = 1,                       /* one tick, as xv6: 10 ms at hz=100 */
-    .idle_poll_us = 50,
+    .idle_poll_us = 200,               /* as Linux's haltpoll: at most 200 us */
     .seed = 1,                          /* lottery's draws: the same every boot */
 };
 

@@ -12,7 +12,7 @@ struct boot_params {
     const char *sched;          /* sched=NAME: scheduling policy (default "rr") */
     int hz;                     /* hz=N: timer interrupts per second (default 100) */
     int quantum;                /* quantum=N: time slice in ticks (default 1) */
-    int idle_poll_us;           /* idlepoll=N: an idle CPU polls N us before it halts (default 50) */
+    int idle_poll_us;           /* idlepoll=N: an idle CPU polls at most N us before it halts (default 200) */
     unsigned long seed;         /* seed=N: lottery's random draws (default 1) */
     bool trace_sched;           /* trace=sched */
     bool panic_halt;            /* panic=halt: halt instead of powering off */

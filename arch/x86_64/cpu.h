@@ -38,6 +38,7 @@ struct cpu {
     uint64_t idle_ticks;        /* of which the CPU was idle */
     bool need_resched;          /* switch threads at the next interrupt exit */
     bool idle_polling;          /* idle and polling need_resched: no IPI needed (sched/core.c) */
+    uint64_t idle_poll_ns;      /* how long this CPU polls when it goes idle now (adapts) */
     struct thread *idle;        /* this CPU's idle thread */
     int spinlocks_held;         /* spinlocks this CPU holds now */
     struct spinlock *held_locks[CPU_HELD_LOCKS_MAX]; /* the first ones, for panics */

@@ -359,16 +359,27 @@ void sched_start_cpu(void)
  * Waits for a reason to run the scheduler. Under a hypervisor (QEMU here)
  * `hlt` puts the virtual CPU's host thread to sleep, and waking it costs
  * tens of microseconds -- often more than the work the CPU is woken for
- * (a thread on another CPU handing over a futex). So an idle CPU first
- * polls need_resched for idlepoll= microseconds, with interrupts on, and
- * marks itself as polling so that a waker need not send an IPI; only then
- * does it halt. Linux guests do the same (the haltpoll cpuidle driver).
+ * (a thread on another CPU handing over a futex). So an idle CPU may first
+ * poll need_resched, with interrupts on, marked as polling so that a
+ * waker need not send an IPI; only then does it halt.
+ *
+ * Polling costs host CPU, which hurts when the host has fewer cores than
+ * there are virtual CPUs: a polling CPU keeps a busy one off the host. So
+ * the window adapts per CPU, as Linux's haltpoll does: it doubles (up to
+ * idlepoll= us) when work came while polling, or during a halt shorter
+ * than the window would have been, and halves when a poll ran out with
+ * nothing to do. A CPU that is handed work back and forth polls; one that
+ * waits long does not.
  */
+#define POLL_GROW_START_NS 4000         /* the window after it had shrunk to 0 */
+
 static void idle_wait(struct cpu *c)
 {
-    if (boot_params.idle_poll_us > 0) {
+    uint64_t max_ns = (uint64_t)boot_params.idle_poll_us * 1000;
+    uint64_t window = c->idle_poll_ns < max_ns ? c->idle_poll_ns : max_ns;
+    if (window) {
         __atomic_store_n(&c->idle_polling, true, __ATOMIC_SEQ_CST);
-        uint64_t until = clock_ns() + (uint64_t)boot_params.idle_poll_us * 1000;
+        uint64_t until = clock_ns() + window;
         while (!__atomic_load_n(&c->need_resched, __ATOMIC_ACQUIRE) && clock_ns() < until)
             cpu_relax();
         /* Stop polling, then (full barrier) check once more: a waker that
@@ -378,11 +389,22 @@ static void idle_wait(struct cpu *c)
     cli();
     if (__atomic_load_n(&c->need_resched, __ATOMIC_ACQUIRE)) {
         sti();
+        if (window)                     /* the poll paid off */
+            c->idle_poll_ns = window * 2 < max_ns ? window * 2 : max_ns;
         return;
     }
+    uint64_t halted = clock_ns();
     /* sti takes effect after the next instruction, so no interrupt can
        slip in between the check and the hlt (Intel SDM vol. 2B, STI). */
     __asm__ volatile("sti; hlt" ::: "memory");
+    halted = clock_ns() - halted;
+    if (max_ns && halted < max_ns && __atomic_load_n(&c->need_resched, __ATOMIC_ACQUIRE)) {
+        /* Work came soon after we halted: a longer poll would have caught it. */
+        uint64_t grown = window ? window * 2 : POLL_GROW_START_NS;
+        c->idle_poll_ns = grown < max_ns ? grown : max_ns;
+    } else if (window) {
+        c->idle_poll_ns = window / 2 >= 1000 ? window / 2 : 0;     /* polled for nothing */
+    }
 }
 
 void sched_idle_loop(void)
