@@ -173,7 +173,11 @@ def discover(opts):
     if os.path.isdir(host_dir):
         for f in sorted(os.listdir(host_dir)):
             path = os.path.join(host_dir, f)
-            if f.startswith("test_") and os.access(path, os.X_OK) and "." not in f:
+            # Only binaries whose source still exists: a test renamed or
+            # removed leaves a stale binary in the build directory.
+            source = os.path.join(HERE, "host", f + ".c")
+            if f.startswith("test_") and os.access(path, os.X_OK) and "." not in f and \
+                    os.path.exists(source):
                 tests.append(Test(f[len("test_"):].replace("_", "-"), "host", binary=path))
     # Tests of the Python tools (tools/): tests/tools/test_NAME.py, run with
     # this Python, pass on exit status 0; named tool-NAME.
