@@ -33,10 +33,14 @@ void cpu_park_kick(const void *lock, uint32_t ticket);
    left to do (their work done by an earlier NMI) are recognised. */
 void nmi_send(int cpu);
 
-/* The NMI handler's part: counts the NMI, moves a parked CPU out of its
-   halt window. Returns true if every NMI this CPU received is accounted
-   for by a sender (so a stray one is still reported). */
+/* The NMI handler's part, called once per NMI: counts it, and if it
+   interrupted a parked CPU inside its halt window (park_wait.S), moves the
+   return address past the hlt. Returns whether it did. */
 bool nmi_park_wake(struct trap_frame *tf);
+
+/* For an NMI that found no work of its own: true if this CPU has taken no
+   more NMIs than nmi_send sent it (its work was done by an earlier NMI),
+   false for an NMI nobody sent, which is then reported. */
 bool nmi_expected(void);
 
 #endif
