@@ -1,6 +1,9 @@
 /* Test: the benchmark's threads-versus-processes part (bench part=tvp) runs
-   and prints every figure, positive, with processes really alternating. */
+   and prints every figure, positive, with processes really alternating. It
+   runs alone (exclusive): 100 threads and 100 processes beside another QEMU
+   on a 2-core host made it crawl. */
 // test: timeout=300
+// test: exclusive
 // test: expect=^metric=thread_create_join value=(?!0[ \r])[0-9][0-9.e+]* unit=us
 // test: expect=^metric=process_spawn_wait value=(?!0[ \r])[0-9][0-9.e+]* unit=us .*program=bench-child
 // test: expect=^metric=ctxsw_yield value=(?!0[ \r])[0-9][0-9.e+]* unit=ns

@@ -38,7 +38,8 @@
 
 #define LIST_MAX 64                     /* thread_info entries looked at (11 KiB of stack) */
 #define STATE_ZOMBIE 4                  /* struct thread_info.state */
-#define HOLD_POLL_NS 5000000ll          /* hold: look every 5 ms */
+#define HOLD_POLL_NS 50000000ll         /* hold: look every 50 ms (100 children polling the
+                                           thread list every 5 ms swamped a loaded host) */
 #define GIVE_UP_NS 120000000000ull      /* never wait for a gate more than 2 minutes */
 
 /* Finds thread tid among the first LIST_MAX threads of the system's list
