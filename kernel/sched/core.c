@@ -360,8 +360,8 @@ void sched_start_cpu(void)
  * `hlt` puts the virtual CPU's host thread to sleep, and waking it costs
  * tens of microseconds -- often more than the work the CPU is woken for
  * (a thread on another CPU handing over a futex). So an idle CPU may first
- * poll need_resched, with interrupts on, marked as polling so that a
- * waker need not send an IPI; only then does it halt.
+ * poll need_resched, marked as polling so that a waker need not send an
+ * IPI; only then does it halt.
  *
  * Polling costs host CPU, which hurts when the host has fewer cores than
  * there are virtual CPUs: a polling CPU keeps a busy one off the host. So
@@ -377,6 +377,10 @@ static void idle_wait(struct cpu *c)
 {
     uint64_t max_ns = (uint64_t)boot_params.idle_poll_us * 1000;
     uint64_t window = c->idle_poll_ns < max_ns ? c->idle_poll_ns : max_ns;
+    /* Interrupts off while polling (an interrupt waits at most one window):
+       an interrupt could otherwise switch this CPU to a thread while it is
+       still marked polling, and wakers would skip the IPI it then needs. */
+    cli();
     if (window) {
         __atomic_store_n(&c->idle_polling, true, __ATOMIC_SEQ_CST);
         uint64_t until = clock_ns() + window;
@@ -386,7 +390,6 @@ static void idle_wait(struct cpu *c)
            saw us polling set need_resched first (kick_cpu). */
         __atomic_store_n(&c->idle_polling, false, __ATOMIC_SEQ_CST);
     }
-    cli();
     if (__atomic_load_n(&c->need_resched, __ATOMIC_ACQUIRE)) {
         sti();
         if (window)                     /* the poll paid off */
