@@ -106,6 +106,7 @@ struct thread {
 
     /* User threads (of a process other than the kernel's). */
     void *fpu_state;            /* saved x87/SSE registers (arch/x86_64/fpu.h), or NULL */
+    uint8_t fpu_streak;         /* time slices in a row it used them (wraps; fpu.c) */
     uint64_t user_entry;        /* where it enters user mode first, */
     uint64_t user_arg;          /* with this in %rdi, */
     uint64_t user_stack;        /* and this in %rsp */

@@ -26,13 +26,11 @@ uint64_t context_init_stack(uint64_t stack_top, void (*start)(struct thread *), 
 
 void context_prepare_switch(struct cpu *c, struct thread *prev, struct thread *next)
 {
-    /* Only user threads have FPU state; the kernel never touches it, so it
-       stays in the registers across kernel threads until a user thread's
-       state is loaded over it. */
-    if (prev && prev->fpu_state)
-        fpu_save(prev->fpu_state);
-    if (next->fpu_state)
-        fpu_restore(next->fpu_state);
+    /* Only user threads have FPU state (the kernel is built without SSE),
+       and it moves only if it was used: fpu.c, docs/fpu.md. */
+    if (prev)
+        fpu_switch_out(c, prev);
+    fpu_switch_in(c, next);
     /* The thread pointer of user TLS (docs/user.md). Compared with what
        the MSR holds rather than with the previous thread's value: user code
        can change the base behind the kernel's back by loading a selector

@@ -40,6 +40,8 @@ struct cpu {
     bool idle_polling;          /* idle and polling need_resched: no IPI needed (sched/core.c) */
     uint64_t idle_poll_ns;      /* how long this CPU polls when it goes idle now (adapts) */
     struct thread *idle;        /* this CPU's idle thread */
+    struct thread *fpu_owner;   /* the running thread if its FPU state is in the
+                                   registers (CR0.TS clear), else NULL (fpu.c) */
     int spinlocks_held;         /* spinlocks this CPU holds now */
     struct spinlock *held_locks[CPU_HELD_LOCKS_MAX]; /* the first ones, for panics */
     const void *park_lock;      /* spinlock this CPU is parked on (park.c), or NULL */

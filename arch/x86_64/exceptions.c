@@ -10,6 +10,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/x86.h"
+#include "arch/x86_64/fpu.h"
 #include "kernel/panic.h"
 #include "lib/format.h"
 #include <stdbool.h>
@@ -137,6 +138,10 @@ void exception_handle(struct trap_frame *tf)
     uint64_t vector = tf->vector;
     bool user = (tf->cs & 3) == 3;
 
+    if (user && vector == EXC_DEVICE_NOT_AVAILABLE) {
+        fpu_trap();                     /* the thread's first FPU use since it got the CPU */
+        return;
+    }
     if (user && vector != EXC_NMI && vector != EXC_DOUBLE_FAULT && vector != EXC_MACHINE_CHECK) {
         /* A fault in user mode is the program's bug, not the kernel's: the
            process dies with one line saying why, and everything else goes on. */
@@ -163,6 +168,10 @@ void exception_handle(struct trap_frame *tf)
         panic_frame(tf, "%s %s in %s mode, error 0x%lx, cr2=0x%lx (%s)", exception_mnemonic(vector),
                     exception_name(vector), mode, tf->error_code, cr2, decoded);
     }
+    if (vector == EXC_DEVICE_NOT_AVAILABLE)
+        panic_frame(tf, "%s %s in kernel mode: the kernel used an FPU/SSE instruction "
+                    "(it is built without them; user state may be in the registers)",
+                    exception_mnemonic(vector), exception_name(vector));
     if (vector == EXC_DOUBLE_FAULT) {
         /* The saved rip of a double fault is undefined (SDM vol. 3A, 6.15,
            interrupt 8); under QEMU and most CPUs it is the instruction whose

@@ -10,6 +10,7 @@ struct trap_frame;
 #define EXCEPTION_VECTORS 32    /* 0-31 are reserved for exceptions (SDM vol. 3A, 6.3.1) */
 #define EXC_DIVIDE_ERROR  0
 #define EXC_INVALID_OPCODE 6
+#define EXC_DEVICE_NOT_AVAILABLE 7
 #define EXC_X87_FP        16
 #define EXC_SIMD_FP       19
 #define EXC_NMI           2

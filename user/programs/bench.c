@@ -55,7 +55,8 @@
  * Arguments: scale=F multiplies the non-race counts (default 1), n=N sets
  * the race's increments per thread (default 1000000), part=tvp runs only the
  * threads-versus-processes figures (with clock, thread_create_join and
- * ctxsw_yield, which they are compared with).
+ * ctxsw_yield, which they are compared with), part=kernel only the figures
+ * that measure the kernel's paths (clock to xcpu_futex: no races).
  */
 
 #define MAXREPS 16
@@ -936,16 +937,18 @@ int main(int argc, char **argv)
     printf("info event=init_start pid=%d guest_boottime_ms=%s\n", sys_getpid(), boot_ms);
 
     long race_n = 1000000;
-    bool only_tvp = false;
+    bool only_tvp = false, only_kernel = false;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "part=tvp")) {
             only_tvp = true;
+        } else if (!strcmp(argv[i], "part=kernel")) {
+            only_kernel = true;
         } else if (!strncmp(argv[i], "scale=", 6) && parse_milli(argv[i] + 6) > 0) {
             scale_milli = parse_milli(argv[i] + 6);
         } else if (!strncmp(argv[i], "n=", 2) && atoi(argv[i] + 2) > 0) {
             race_n = atoi(argv[i] + 2);
         } else {
-            printf("usage: bench [scale=F] [n=N] [part=tvp]\n");
+            printf("usage: bench [scale=F] [n=N] [part=tvp|part=kernel]\n");
             return 2;
         }
     }
@@ -973,6 +976,10 @@ int main(int argc, char **argv)
     pingpong("ctxsw_futex", 1, 0, 0, scaled(10000));
     if (ncpu >= 2)
         pingpong("xcpu_futex", 1, 0, 1, scaled(10000));
+    if (only_kernel) {
+        printf("info event=done\n");
+        return 0;
+    }
     static const int thread_counts[] = { 2, 4 };
     for (int pinned = 0; pinned <= (ncpu >= 2); pinned++)
         for (unsigned ti = 0; ti < sizeof thread_counts / sizeof thread_counts[0]; ti++)
