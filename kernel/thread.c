@@ -274,17 +274,23 @@ void thread_user_return(void)
 }
 
 /* Threads taken off reap_list whose memory is still being freed (on any
-   CPU): freeing a stack waits for other CPUs' TLBs, so it takes a while. */
+   CPU): freeing a stack waits for other CPUs' TLBs, so it takes a while.
+   Both under sched_lock; thread_reap_all sleeps on reaps_done until none
+   is left. */
 static int reaps_in_flight;
+static struct wait_queue reaps_done = WAIT_QUEUE_INIT(reaps_done);
 
 void thread_reap(void)
 {
     process_reap();
+    bool freed = false;
     for (;;) {
         spin_lock(&sched_lock);
+        if (freed && --reaps_in_flight == 0)
+            waitqueue_wake_all_locked(&reaps_done);
         struct list_node *n = list_pop_front(&reap_list);
         if (n)
-            __atomic_add_fetch(&reaps_in_flight, 1, __ATOMIC_SEQ_CST);
+            reaps_in_flight++;
         spin_unlock(&sched_lock);
         if (!n)
             return;
@@ -293,16 +299,20 @@ void thread_reap(void)
            (It went on the list with sched_lock held, while it was still
            running; taking sched_lock above proves it has left the CPU.) */
         thread_free(t);
-        __atomic_sub_fetch(&reaps_in_flight, 1, __ATOMIC_SEQ_CST);
+        freed = true;
     }
 }
 
 void thread_reap_all(void)
 {
     thread_reap();
-    /* Another CPU (its idle loop, say) may be freeing a thread right now. */
-    while (__atomic_load_n(&reaps_in_flight, __ATOMIC_SEQ_CST) > 0)
-        thread_yield();
+    /* Another CPU may be freeing a thread right now -- or this one: an idle
+       thread preempted half-way through thread_reap. Sleeping (not yielding)
+       lets that idle thread run again and finish. */
+    spin_lock(&sched_lock);
+    while (reaps_in_flight > 0)
+        waitqueue_wait(&reaps_done, &sched_lock, "reap");
+    spin_unlock(&sched_lock);
 }
 
 void thread_exit(long value)

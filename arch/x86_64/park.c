@@ -4,6 +4,8 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/tsc.h"
+#include "arch/x86_64/x86.h"
 #include <stddef.h>
 
 void park_wait(const volatile uint32_t *serving, uint32_t ticket);
@@ -27,7 +29,25 @@ void cpu_park(const void *lock, const volatile uint32_t *serving, uint32_t ticke
     __atomic_fetch_sub(&parked_cpus, 1, __ATOMIC_RELAXED);
 }
 
-void cpu_park_kick(const void *lock, uint32_t ticket)
+/* Wakes CPU i, parked on lock for ticket: sends the NMI (unless
+   send_first is false: a test's way of losing it), then waits until it has
+   left the park -- cpu_park clears its slot -- sending the NMI again if it
+   seems lost. */
+static void kick_slot(int i, const void *lock, uint32_t ticket, bool send_first)
+{
+    if (send_first)
+        nmi_send(i);
+    uint64_t resend = 0;
+    (void)nmi_resend_due(&resend);
+    while (__atomic_load_n(&cpus[i].park_lock, __ATOMIC_ACQUIRE) == lock &&
+           __atomic_load_n(&cpus[i].park_ticket, __ATOMIC_RELAXED) == ticket) {
+        if (nmi_resend_due(&resend))
+            nmi_send(i);
+        cpu_relax();
+    }
+}
+
+static void kick(const void *lock, uint32_t ticket, bool send_first)
 {
     if (!__atomic_load_n(&parked_cpus, __ATOMIC_RELAXED))
         return;
@@ -36,16 +56,38 @@ void cpu_park_kick(const void *lock, uint32_t ticket)
     for (int i = 0; i < MAX_CPUS; i++) {
         if (__atomic_load_n(&cpus[i].park_lock, __ATOMIC_ACQUIRE) == lock &&
             __atomic_load_n(&cpus[i].park_ticket, __ATOMIC_RELAXED) == ticket) {
-            nmi_send(i);
+            kick_slot(i, lock, ticket, send_first);
             return;                     /* one ticket, one waiter */
         }
     }
+}
+
+void cpu_park_kick(const void *lock, uint32_t ticket)
+{
+    kick(lock, ticket, true);
+}
+
+void cpu_park_kick_first_nmi_lost(const void *lock, uint32_t ticket)
+{
+    kick(lock, ticket, false);
 }
 
 void nmi_send(int cpu)
 {
     __atomic_fetch_add(&cpus[cpu].nmis_sent, 1, __ATOMIC_SEQ_CST);
     lapic_send_nmi(cpus[cpu].apic_id);
+}
+
+bool nmi_resend_due(uint64_t *next_tsc)
+{
+    uint64_t hz = tsc_clock_hz();
+    uint64_t interval = hz ? hz / (1000000 / NMI_RESEND_US) : 1u << 20;
+    uint64_t now = rdtsc();
+    if (*next_tsc && now < *next_tsc)
+        return false;
+    bool due = *next_tsc != 0;
+    *next_tsc = now + interval;
+    return due;
 }
 
 bool nmi_park_wake(struct trap_frame *tf)

@@ -29,9 +29,22 @@ void cpu_park(const void *lock, const volatile uint32_t *serving, uint32_t ticke
    parked). Cheap when nobody is parked anywhere. */
 void cpu_park_kick(const void *lock, uint32_t ticket);
 
+/* For the test park-nmi-lost: cpu_park_kick as if its first NMI had been
+   lost on the way. */
+void cpu_park_kick_first_nmi_lost(const void *lock, uint32_t ticket);
+
 /* Sends an NMI to CPU cpu, counted so that NMIs that arrive with nothing
    left to do (their work done by an earlier NMI) are recognised. */
 void nmi_send(int cpu);
+
+/* For a CPU that waits for CPU cpu to act on its NMI: true when the NMI
+   should be sent again (NMI_RESEND_US have passed since *next_tsc was
+   set; then sets it again). QEMU's TCG, with more virtual CPUs than host
+   cores, has been seen to drop an NMI now and then (docs/smp.md), and a
+   dropped kick or shootdown would leave its sender waiting for ever. A
+   repeated NMI is harmless: nmi_expected() counts it as sent. */
+#define NMI_RESEND_US 200
+bool nmi_resend_due(uint64_t *next_tsc);
 
 /* The NMI handler's part, called once per NMI: counts it, and if it
    interrupted a parked CPU inside its halt window (park_wait.S), moves the

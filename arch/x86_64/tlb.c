@@ -51,9 +51,15 @@ void tlb_shootdown(vm_root_t root, uint64_t start, uint64_t pages)
         __atomic_store_n(&requests[i].pending, 1, __ATOMIC_RELEASE);
         nmi_send(i);
     }
-    for (int i = 0; i < ncpus; i++)
-        while (__atomic_load_n(&requests[i].pending, __ATOMIC_ACQUIRE))
+    for (int i = 0; i < ncpus; i++) {
+        uint64_t resend = 0;
+        (void)nmi_resend_due(&resend);
+        while (__atomic_load_n(&requests[i].pending, __ATOMIC_ACQUIRE)) {
+            if (nmi_resend_due(&resend))
+                nmi_send(i);            /* the first one may have been lost */
             cpu_relax();
+        }
+    }
     spin_unlock(&shootdown_lock);
 }
 

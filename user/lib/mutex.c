@@ -4,6 +4,7 @@
    (docs/labs/sync.md). */
 #include "sync.h"
 #include "futex.h"
+#include "atomic.h"
 
 /*
  * state: 0 free, 1 locked and nobody waits, 2 locked and someone may be
@@ -15,11 +16,30 @@
  * cache) is not locked with mutex_t but with lib_lock.h's lock, so that a
  * mutex under construction in the lab cannot break malloc or thread_create.
  */
+/*
+ * Before it sleeps, a waiter spins a little (an "adaptive" mutex, as Rust's
+ * standard Mutex and glibc's PTHREAD_MUTEX_ADAPTIVE_NP do): most critical
+ * sections are short, and when the holder is running on another CPU it
+ * lets go within a few hundred nanoseconds, far sooner than a futex_wait
+ * and the futex_wake it then needs (two system calls and two switches).
+ * It spins only while the state is 1: once somebody sleeps (2), newcomers
+ * join the sleepers instead of overtaking them for ever. A holder that is
+ * not running (preempted, or asleep inside its critical section) keeps
+ * the mutex longer than MUTEX_SPINS rounds, and then the waiter sleeps.
+ */
+#define MUTEX_SPINS 100
+
 void mutex_lock(mutex_t *m)
 {
     uint32_t c = 0;
     if (futex_cas(&m->state, &c, 1))
         return;                     /* fast path: it was free */
+    for (int spins = 0; spins < MUTEX_SPINS && c == 1; spins++) {
+        cpu_pause();
+        c = futex_load(&m->state);
+        if (c == 0 && futex_cas(&m->state, &c, 1))
+            return;                 /* freed while we spun */
+    }
     /* LAB sync BEGIN: mutex_lock's slow path: c is the state seen (1 or 2); mark the mutex contended (2) and sleep in futex_wait until you take it */
     if (c != 2)
         c = futex_exchange(&m->state, 2);
