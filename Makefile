@@ -52,7 +52,11 @@ KCFLAGS := $(TARGET_FLAGS) -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
   -fno-stack-protector -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
   -fno-optimize-sibling-calls $(if $(IS_CLANG),,-fno-shrink-wrap) \
   -fno-asynchronous-unwind-tables -fno-common -mcmodel=kernel -mno-red-zone \
-  -mno-mmx -mno-sse -mno-sse2 -mno-80387 $(WARN) -I. -MMD -MP
+  -mno-mmx -mno-sse -mno-sse2 -mno-80387 $(WARN) -I. -MMD -MP \
+  -falign-functions=64
+# -falign-functions=64: every function starts a 64-byte line. Measured under
+# QEMU's TCG (docs/benchmarks.md): the system-call and switch paths run
+# 25-35% faster, and stop swinging by as much when unrelated code moves.
 KASFLAGS := $(TARGET_FLAGS) -g -fno-pic -I. -D__ASSEMBLER__ -MMD -MP
 LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack -T linker.ld
 
