@@ -223,18 +223,12 @@ static void *run(void *arg)
 
 int main(void)
 {
-    for (ncpus = 1; ncpus < 64 && sys_set_affinity(0, 1ull << ncpus) == 0; ncpus++)
-        ;
-    UT_CHECK_EQ(sys_set_affinity(0, ~0ull >> (64 - ncpus)), 0);
+    ncpus = ut_online_cpus();
     /* At least 4 rounds: the ALWAYS threads then use the FPU in over 256
        slices in a row, so that their streak counter wraps. */
     rounds = ncpus < 2 ? 4 : 2 * ncpus;
     barrier_init(&barrier, NTHREADS);
-    thread_t t[NTHREADS];
-    for (int i = 0; i < NTHREADS; i++)
-        UT_CHECK_EQ(thread_create(&t[i], run, (void *)(intptr_t)i), 0);
-    for (int i = 0; i < NTHREADS; i++)
-        UT_CHECK_EQ(thread_join(t[i], NULL), 0);
+    ut_run_threads(NTHREADS, run);
     printf("fpu: %d threads, %d rounds x %d holds on %d CPU%s, registers intact\n", NTHREADS, rounds,
            HOLDS, ncpus, ncpus == 1 ? "" : "s");
     printf("PASS\n");

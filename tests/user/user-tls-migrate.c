@@ -94,18 +94,11 @@ static void *run(void *arg)
 
 int main(void)
 {
-    /* The CPUs that are online: SYS_set_affinity refuses a mask of none. */
-    for (ncpus = 1; ncpus < 64 && sys_set_affinity(0, 1ull << ncpus) == 0; ncpus++)
-        ;
-    UT_CHECK_EQ(sys_set_affinity(0, ~0ull >> (64 - ncpus)), 0);
+    ncpus = ut_online_cpus();
     UT_CHECK_GE(ncpus, 2);
     rounds = ROUNDS_PER_CPU * ncpus;
     barrier_init(&barrier, NTHREADS);
-    thread_t t[NTHREADS];
-    for (int i = 0; i < NTHREADS; i++)
-        UT_CHECK_EQ(thread_create(&t[i], run, (void *)(intptr_t)i), 0);
-    for (int i = 0; i < NTHREADS; i++)
-        UT_CHECK_EQ(thread_join(t[i], NULL), 0);
+    ut_run_threads(NTHREADS, run);
     printf("migrate: %d CPUs, %d rounds, every thread preempted on every CPU\n", ncpus, rounds);
     printf("PASS\n");
     return 0;

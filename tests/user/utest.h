@@ -216,4 +216,26 @@ UT_UNUSED static struct sys_info ut_settle(const struct sys_info *base)
     }
 }
 
+/* How many CPUs are online: SYS_set_affinity refuses a mask of none of
+   them. Leaves the caller allowed on all of them. */
+UT_UNUSED static int ut_online_cpus(void)
+{
+    int n;
+    for (n = 1; n < 64 && sys_set_affinity(0, 1ull << n) == 0; n++)
+        ;
+    UT_CHECK_EQ(sys_set_affinity(0, ~0ull >> (64 - n)), 0);
+    return n;
+}
+
+/* Runs fn in n threads at once, with arguments 0 .. n-1, and joins them. */
+UT_UNUSED static void ut_run_threads(int n, void *(*fn)(void *))
+{
+    thread_t t[64];
+    UT_CHECK(n <= 64);
+    for (int i = 0; i < n; i++)
+        UT_CHECK_EQ(thread_create(&t[i], fn, (void *)(intptr_t)i), 0);
+    for (int i = 0; i < n; i++)
+        UT_CHECK_EQ(thread_join(t[i], NULL), 0);
+}
+
 #endif
