@@ -38,7 +38,6 @@ static void kick_slot(int i, const void *lock, uint32_t ticket, bool send_first)
     if (send_first)
         nmi_send(i);
     uint64_t resend = 0;
-    (void)nmi_resend_due(&resend);
     while (__atomic_load_n(&cpus[i].park_lock, __ATOMIC_ACQUIRE) == lock &&
            __atomic_load_n(&cpus[i].park_ticket, __ATOMIC_RELAXED) == ticket) {
         if (nmi_resend_due(&resend))

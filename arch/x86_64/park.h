@@ -39,7 +39,8 @@ void nmi_send(int cpu);
 
 /* For a CPU that waits for CPU cpu to act on its NMI: true when the NMI
    should be sent again (NMI_RESEND_US have passed since *next_tsc was
-   set; then sets it again). QEMU's TCG, with more virtual CPUs than host
+   set; then sets it again). Start with *next_tsc = 0: the first call only
+   starts the clock. QEMU's TCG, with more virtual CPUs than host
    cores, has been seen to drop an NMI now and then (docs/smp.md), and a
    dropped kick or shootdown would leave its sender waiting for ever. A
    repeated NMI is harmless: nmi_expected() counts it as sent. */

@@ -53,7 +53,6 @@ void tlb_shootdown(vm_root_t root, uint64_t start, uint64_t pages)
     }
     for (int i = 0; i < ncpus; i++) {
         uint64_t resend = 0;
-        (void)nmi_resend_due(&resend);
         while (__atomic_load_n(&requests[i].pending, __ATOMIC_ACQUIRE)) {
             if (nmi_resend_due(&resend))
                 nmi_send(i);            /* the first one may have been lost */
