@@ -1,7 +1,7 @@
 /* The futex mutex (Drepper, "Futexes Are Tricky", 2011, mutex 3): lock and
-   unlock are one atomic instruction when nobody waits; only contention
-   enters the kernel. Its slow paths are part of the synchronization lab
-   (docs/labs/sync.md). */
+   unlock are one atomic instruction when nobody waits (those fast paths are
+   inline in sync.h); only contention enters the kernel. Its slow paths are
+   part of the synchronization lab (docs/labs/sync.md). */
 #include "sync.h"
 #include "futex.h"
 #include "atomic.h"
@@ -29,11 +29,10 @@
  */
 #define MUTEX_SPINS 100
 
-void mutex_lock(mutex_t *m)
+/* mutex_lock (inline in sync.h) found the mutex taken: its compare-and-swap
+   0 -> 1 failed and c is the state it saw (1 or 2). */
+void mutex_lock_contended(mutex_t *m, uint32_t c)
 {
-    uint32_t c = 0;
-    if (futex_cas(&m->state, &c, 1))
-        return;                     /* fast path: it was free */
     for (int spins = 0; spins < MUTEX_SPINS && c == 1; spins++) {
         cpu_pause();
         c = futex_load(&m->state);
@@ -60,11 +59,10 @@ int mutex_trylock(mutex_t *m)
     return futex_cas(&m->state, &c, 1);
 }
 
-void mutex_unlock(mutex_t *m)
+/* mutex_unlock (inline in sync.h) took the state from 2 to 1: somebody
+   may be asleep in futex_wait. */
+void mutex_unlock_contended(mutex_t *m)
 {
-    /* 1 -> 0: nobody waited, done. */
-    if (futex_fetch_sub(&m->state, 1) == 1)
-        return;                     /* fast path */
     /* LAB sync BEGIN: mutex_unlock's slow path: the state was 2 (now 1): free the mutex and wake one sleeper */
     /* 2 -> 1: set 0 and wake one waiter, which will set 2 again (it
        cannot know if others wait). */

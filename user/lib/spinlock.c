@@ -11,12 +11,9 @@
    on would only keep it off the CPU for the rest of our time slice. */
 #define SPINS_BEFORE_YIELD 1000
 
-void spin_lock(spinlock_t *l)
+void spin_lock_wait(spinlock_t *l)
 {
     for (;;) {
-        /* xchg is the one locked (bus-owning) instruction per attempt... */
-        if (atomic_exchange(&l->locked, 1) == 0)
-            return;
         /* ...and between attempts waiters only read, so the cache line
            stays shared instead of bouncing between CPUs. `pause` tells
            the CPU this is a spin loop (Intel SDM vol. 2B, PAUSE). */
@@ -27,10 +24,8 @@ void spin_lock(spinlock_t *l)
             }
             cpu_pause();
         }
+        if (atomic_exchange(&l->locked, 1) == 0)
+            return;
     }
 }
 
-void spin_unlock(spinlock_t *l)
-{
-    atomic_store(&l->locked, 0);    /* a release store: x86 orders it after the critical section */
-}

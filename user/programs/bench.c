@@ -56,7 +56,8 @@
  * the race's increments per thread (default 1000000), part=tvp runs only the
  * threads-versus-processes figures (with clock, thread_create_join and
  * ctxsw_yield, which they are compared with), part=kernel only the figures
- * that measure the kernel's paths (clock to xcpu_futex: no races).
+ * that measure the kernel's paths (clock to xcpu_futex: no races), part=race
+ * only the races.
  */
 
 #define MAXREPS 16
@@ -937,18 +938,20 @@ int main(int argc, char **argv)
     printf("info event=init_start pid=%d guest_boottime_ms=%s\n", sys_getpid(), boot_ms);
 
     long race_n = 1000000;
-    bool only_tvp = false, only_kernel = false;
+    bool only_tvp = false, only_kernel = false, only_race = false;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "part=tvp")) {
             only_tvp = true;
         } else if (!strcmp(argv[i], "part=kernel")) {
             only_kernel = true;
+        } else if (!strcmp(argv[i], "part=race")) {
+            only_race = true;
         } else if (!strncmp(argv[i], "scale=", 6) && parse_milli(argv[i] + 6) > 0) {
             scale_milli = parse_milli(argv[i] + 6);
         } else if (!strncmp(argv[i], "n=", 2) && atoi(argv[i] + 2) > 0) {
             race_n = atoi(argv[i] + 2);
         } else {
-            printf("usage: bench [scale=F] [n=N] [part=tvp|part=kernel]\n");
+            printf("usage: bench [scale=F] [n=N] [part=tvp|part=kernel|part=race]\n");
             return 2;
         }
     }
@@ -969,13 +972,15 @@ int main(int argc, char **argv)
         printf("info event=done\n");
         return 0;
     }
-    bench_clock();
-    bench_syscall();
-    bench_create_join();
-    pingpong("ctxsw_yield", 0, 0, 0, scaled(10000));
-    pingpong("ctxsw_futex", 1, 0, 0, scaled(10000));
-    if (ncpu >= 2)
-        pingpong("xcpu_futex", 1, 0, 1, scaled(10000));
+    if (!only_race) {
+        bench_clock();
+        bench_syscall();
+        bench_create_join();
+        pingpong("ctxsw_yield", 0, 0, 0, scaled(10000));
+        pingpong("ctxsw_futex", 1, 0, 0, scaled(10000));
+        if (ncpu >= 2)
+            pingpong("xcpu_futex", 1, 0, 1, scaled(10000));
+    }
     if (only_kernel) {
         printf("info event=done\n");
         return 0;
@@ -985,7 +990,8 @@ int main(int argc, char **argv)
         for (unsigned ti = 0; ti < sizeof thread_counts / sizeof thread_counts[0]; ti++)
             for (int k = RACE_UNSAFE; k <= RACE_MUTEX; k++)
                 bench_race(k, thread_counts[ti], race_n, pinned, ncpu);
-    bench_threads_vs_processes();
+    if (!only_race)
+        bench_threads_vs_processes();
 
     char secs[24];
     fmt_fixed(secs, sizeof secs, now_ns() - t_all, 1000000000, 2);
