@@ -66,6 +66,8 @@ static struct {
     int pin;                            /* 1: thread i runs on CPU i only */
     volatile int wrong_cpu;             /* times a pinned thread saw another CPU */
     volatile uint64_t cpus_seen;        /* every CPU a racer ran on (getcpu) */
+    volatile int inside __attribute__((aligned(64)));  /* threads in the critical section */
+    volatile long overlaps;             /* entries that found another thread inside */
 } race;
 
 static volatile int race_work_sink;
@@ -86,6 +88,18 @@ static inline void race_unsafe_increment(void)
     race.counter = v;                   /* ... store: another thread may have stored in between */
 }
 
+/* The increment under a lock, also counting the times another thread was
+   inside the critical section at the same time. A lost update needs two
+   increments to interleave just so; a broken lock shows up here at every
+   overlap, lost update or not. */
+static inline void race_locked_increment(void)
+{
+    if (__atomic_add_fetch(&race.inside, 1, __ATOMIC_SEQ_CST) != 1)
+        __atomic_fetch_add(&race.overlaps, 1, __ATOMIC_RELAXED);
+    race_unsafe_increment();
+    __atomic_fetch_sub(&race.inside, 1, __ATOMIC_SEQ_CST);
+}
+
 static inline void race_increment(void)
 {
     switch (race.mode) {
@@ -97,12 +111,12 @@ static inline void race_increment(void)
         break;
     case RACE_SPINLOCK:
         spin_lock(&race.spin);
-        race_unsafe_increment();
+        race_locked_increment();
         spin_unlock(&race.spin);
         break;
     case RACE_MUTEX:
         mutex_lock(&race.mutex);
-        race_unsafe_increment();
+        race_locked_increment();
         mutex_unlock(&race.mutex);
         break;
     }
@@ -183,13 +197,16 @@ static inline long race_run_pinned(enum race_mode mode, int nthreads, int pin)
         interleavings += race.racer[i].interleavings;
     }
     long final = race.counter;
-    printf("race: mode=%s threads=%d expected=%ld actual=%ld lost=%ld interleavings=%ld time_ms=%lu\n",
-           names[mode], nthreads, expected, final, expected - final, interleavings, (unsigned long)ms);
+    printf("race: mode=%s threads=%d expected=%ld actual=%ld lost=%ld interleavings=%ld time_ms=%lu "
+           "overlaps=%ld\n", names[mode], nthreads, expected, final, expected - final, interleavings,
+           (unsigned long)ms, race.overlaps);
     UT_CHECK_MSG(interleavings >= RACE_REQUIRED,
                  "only %ld interleavings in %ld increments: the threads ran one after the other "
                  "(is preemption working?)", interleavings, expected);
     UT_CHECK_MSG(final <= expected, "the counter (%ld) is above the number of increments (%ld)",
                  final, expected);
+    UT_CHECK_MSG(race.overlaps == 0, "the lock let two threads into the critical section at "
+                 "once, %ld times", race.overlaps);
     if (pin) {
         /* Pinned, thread i ran on CPU i only (getcpu agrees), and since
            the loops overlapped (the interleavings), on different CPUs at

@@ -17,7 +17,8 @@
  * Linux's reference benchmark uses, are calls through the PLT.
  */
 
-/* Test-and-test-and-set spinlock with `pause`; yields after 1000 spins. */
+/* Test-and-test-and-set spinlock: waiters back off with `pause` and yield
+   after 1000 pauses (user/lib/spinlock.c). */
 typedef struct {
     volatile int locked;
 } spinlock_t;
