@@ -217,18 +217,14 @@ int paging_unmap(vm_root_t root, uint64_t va)
     return paging_unmap_frame(root, va, NULL);
 }
 
-bool paging_query(vm_root_t root, uint64_t va, uint64_t *pa, unsigned *flags)
+/* paging_query's walk, with or without paging_lock. */
+static bool query_walk(vm_root_t root, uint64_t va, uint64_t *pa, unsigned *flags)
 {
-    ASSERT(root);
-    if (!is_canonical(va))
-        return false;
-    bool found = false;
-    spin_lock(&paging_lock);
     uint64_t *table = phys_to_virt(root);
     for (int l = LEVEL_PML4; l >= LEVEL_PT; l--) {
         uint64_t e = table[index_at(va, l)];
         if (!(e & PTE_P))
-            break;
+            return false;
         if (l == LEVEL_PT || (e & PTE_PS)) {
             /* A 2 MiB or 1 GiB page: the 4 KiB frame of va inside it. */
             uint64_t size = PAGE_SIZE << (9 * l);
@@ -236,13 +232,27 @@ bool paging_query(vm_root_t root, uint64_t va, uint64_t *pa, unsigned *flags)
                 *pa = (e & PTE_ADDR & ~(size - 1)) + align_down(va & (size - 1), PAGE_SIZE);
             if (flags)
                 *flags = flags_of(e);
-            found = true;
-            break;
+            return true;
         }
         table = table_of(e);
     }
+    return false;
+}
+
+bool paging_query(vm_root_t root, uint64_t va, uint64_t *pa, unsigned *flags)
+{
+    ASSERT(root);
+    if (!is_canonical(va))
+        return false;
+    spin_lock(&paging_lock);
+    bool found = query_walk(root, va, pa, flags);
     spin_unlock(&paging_lock);
     return found;
+}
+
+bool paging_query_unlocked(vm_root_t root, uint64_t va, uint64_t *pa, unsigned *flags)
+{
+    return root && is_canonical(va) && query_walk(root, va, pa, flags);
 }
 
 vm_root_t paging_kernel_root(void)

@@ -42,6 +42,12 @@ bool paging_query(vm_root_t root, uint64_t va, uint64_t *pa, unsigned *flags);
    holds it). VM_USER is refused (-EINVAL) in the upper half. All three take
    one global page-table lock, so they may be called from any context. */
 
+/* paging_query without paging_lock, for a panic's backtrace: the panic
+   may come with the lock held (by this CPU, or by one it has stopped).
+   Without the lock a concurrent change can make the answer stale; at a
+   panic nothing else runs. Anywhere else, use paging_query. */
+bool paging_query_unlocked(vm_root_t root, uint64_t va, uint64_t *pa, unsigned *flags);
+
 /* paging_unmap that also stores the frame that was mapped in *pa (if pa is
    not NULL), so that the caller can free it. */
 int paging_unmap_frame(vm_root_t root, uint64_t va, uint64_t *pa);

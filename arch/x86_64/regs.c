@@ -60,11 +60,12 @@ static int plausible_frame(uint64_t rbp)
     if (rbp >= KERNEL_VMA)
         return rbp < (uint64_t)-16;
     if (rbp >= KERNEL_VMAP_BASE && rbp < KERNEL_VMAP_BASE + KERNEL_VMAP_SIZE) {
-        /* Stacks there have unmapped guard pages: look before touching. */
+        /* Stacks there have unmapped guard pages: look before touching,
+           without the page-table lock, which the panicking code may hold. */
         uint64_t pa;
         unsigned flags;
-        return paging_query(paging_kernel_root(), rbp & ~(PAGE_SIZE - 1), &pa, &flags) &&
-               paging_query(paging_kernel_root(), (rbp + 8) & ~(PAGE_SIZE - 1), &pa, &flags);
+        return paging_query_unlocked(paging_kernel_root(), rbp & ~(PAGE_SIZE - 1), &pa, &flags) &&
+               paging_query_unlocked(paging_kernel_root(), (rbp + 8) & ~(PAGE_SIZE - 1), &pa, &flags);
     }
     return rbp >= PHYS_MAP_BASE && rbp < PHYS_MAP_BASE + BOOT_DIRECT_MAP_SIZE * 64;
 }

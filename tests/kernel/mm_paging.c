@@ -2,6 +2,8 @@
    errors, the kernel's W^X layout, the MMIO window and NX. */
 #include "kernel/ktest.h"
 #include "kernel/mm/pmm.h"
+#include "kernel/panic.h"
+#include "kernel/thread.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/memlayout.h"
 #include "arch/x86_64/x86.h"
@@ -235,5 +237,33 @@ KTEST(test_paging_data_nx, "paging-data-nx", .panic_in = "ktest_run",
     static uint8_t code_in_bss[16];
     code_in_bss[0] = 0xC3;
     ((void (*)(void))(void *)code_in_bss)();
+    NOT_TAIL_CALL();
+}
+
+/* A panic with the page-table lock held still prints its whole backtrace:
+   the walk looks up kernel-stack pages without taking that lock (it used
+   to take it, and the panic became a nested panic after one frame). The
+   thread runs on a kernel stack in the vmap area, where the walk looks. */
+static void panic_in_free(uint64_t pa)
+{
+    (void)pa;
+    panic("test: a panic with the paging lock held");
+}
+
+static long free_root_and_panic(void *arg)
+{
+    (void)arg;
+    vm_root_t root = paging_new_root();
+    KT_ASSERT(root);
+    KT_ASSERT_EQ(paging_map(root, TEST_VA, pmm_alloc_zeroed(), VM_USER), 0);
+    paging_free_root(root, panic_in_free);      /* calls back with paging_lock held */
+    NOT_TAIL_CALL();
+    return 0;
+}
+
+KTEST(test_paging_panic_locked, "paging-panic-locked",
+      .expect_panic = "test: a panic with the paging lock held", .panic_in = "free_root_and_panic")
+{
+    thread_join(thread_create("free-and-panic", free_root_and_panic, 0), 0);
     NOT_TAIL_CALL();
 }
