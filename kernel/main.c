@@ -1,6 +1,7 @@
 /* kmain: the machine-independent boot sequence, in the order a reader should
    follow it: console, command line, CPU tables, memory, interrupts, timer, then work. */
 #include "kernel/multiboot.h"
+#include "kernel/clock_page.h"
 #include "kernel/cmdline.h"
 #include "kernel/printk.h"
 #include "kernel/panic.h"
@@ -93,6 +94,10 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 
     /* Interrupt controllers and the timer; interrupts are on after this. */
     interrupts_init();
+
+    /* The clock's parameters on the page every process maps read-only
+       (docs/clock-page.md): the clock runs from here on. */
+    clock_page_init();
 
     /* Threads: the kernel process, the policy, and kmain itself becomes
        the first thread ("main"), with an idle thread beside it. */

@@ -151,6 +151,22 @@ struct process_info {
 #define AT_TLS_FILESZ   0x101       /* its size: bytes copied into each block */
 #define AT_TLS_MEMSZ    0x102       /* size of a block (.tdata + .tbss; the rest zeroed) */
 #define AT_TLS_ALIGN    0x103       /* alignment of a block: a power of two */
+#define AT_CLOCK_PAGE   0x104       /* address of the clock page (below) */
+
+/*
+ * The clock page (docs/clock-page.md): one page of kernel data, the same
+ * physical frame in every process, mapped read-only at USER_CLOCK_PAGE, so
+ * that reading the clock needs no system call (as Linux's vDSO does). The
+ * time in nanoseconds since boot, exactly as SYS_clock computes it, is
+ *     rdtsc() < tsc_base ? 0 : (rdtsc() - tsc_base) * tsc_mult >> 32
+ * with a 128-bit product. tsc_mult 0 means the kernel has no TSC clock:
+ * use SYS_clock. Neither field changes once a process runs.
+ */
+struct clock_page {
+    uint64_t tsc_base;          /* the TSC at time 0 */
+    uint64_t tsc_mult;          /* nanoseconds per TSC tick, times 2^CLOCK_PAGE_SHIFT */
+};
+#define CLOCK_PAGE_SHIFT 32
 
 /* The largest PT_TLS segment the kernel accepts: each thread's block is
    carved from the top of its stack (THREAD_STACK_SIZE, 64 KiB). */
@@ -175,5 +191,6 @@ struct sys_info {
 #define USER_CODE_BASE  0x400000ull          /* programs are linked here */
 #define USER_STACK_TOP  0x7ffffffff000ull    /* the main thread's stack grows down from here */
 #define USER_STACK_SIZE (256 * 1024ull)      /* the main thread's stack, with a guard page below */
+#define USER_CLOCK_PAGE 0x7ffffffff000ull    /* the clock page: the last user page, above the stack */
 
 #endif

@@ -3,8 +3,10 @@
 #include "arch/x86_64/tsc.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/panic.h"
+#include "lib/abi.h"
 
 #define TSC_SHIFT 32
+_Static_assert(TSC_SHIFT == CLOCK_PAGE_SHIFT, "user code reads this clock through the clock page");
 
 static uint64_t tsc_base;       /* TSC value at time 0 */
 static uint64_t tsc_mult;       /* nanoseconds per tick, times 2^TSC_SHIFT; 0 = not started */
@@ -31,6 +33,12 @@ uint64_t tsc_clock_ns(void)
     if (now < tsc_base)
         return 0;
     return (uint64_t)(((unsigned __int128)(now - tsc_base) * mult) >> TSC_SHIFT);
+}
+
+void tsc_clock_params(uint64_t *base, uint64_t *mult)
+{
+    *mult = __atomic_load_n(&tsc_mult, __ATOMIC_ACQUIRE);
+    *base = tsc_base;
 }
 
 uint64_t tsc_clock_hz(void)

@@ -11,6 +11,10 @@ void tsc_clock_init(uint64_t tsc_hz);
 /* Nanoseconds since tsc_clock_init (0 before it). */
 uint64_t tsc_clock_ns(void);
 
+/* The clock's parameters: ns = (tsc - *base) * *mult >> 32 (both 0
+   before tsc_clock_init). For the clock page (kernel/clock_page.c). */
+void tsc_clock_params(uint64_t *base, uint64_t *mult);
+
 /* The frequency given to tsc_clock_init (0 before it). */
 uint64_t tsc_clock_hz(void);
 

@@ -5,6 +5,7 @@
 #include "kernel/mm/pmm.h"
 #include "kernel/mm/kheap.h"
 #include "kernel/process.h"
+#include "kernel/clock_page.h"
 #include "kernel/panic.h"
 #include "lib/abi.h"
 #include "lib/errno.h"
@@ -21,12 +22,21 @@ int uvm_init(struct process *p)
         return -ENOMEM;
     list_init(&p->mmap_areas);
     p->mmap_next = UVM_MMAP_BASE;
+    /* The clock page, shared by all processes: readable, not writable, not
+       executable. It shares its page table with the top of the stack, so
+       it costs no frame per process. */
+    int err = paging_map(p->vm_root, USER_CLOCK_PAGE, clock_page_frame(), VM_USER);
+    if (err < 0) {
+        uvm_destroy(p);
+        return err;
+    }
     return 0;
 }
 
 static void free_frame(uint64_t pa)
 {
-    pmm_free(pa);
+    if (pa != clock_page_frame())       /* every process's: never freed */
+        pmm_free(pa);
 }
 
 void uvm_destroy(struct process *p)
@@ -127,6 +137,7 @@ int uvm_setup_stack(struct process *p, int argc, char *const argv[], uint64_t *r
         AT_TLS_FILESZ, p->tls.filesz,
         AT_TLS_MEMSZ, p->tls.memsz,
         AT_TLS_ALIGN, p->tls.align,
+        AT_CLOCK_PAGE, USER_CLOCK_PAGE,
         AT_NULL, 0,
     };
     /* argc, argv[0..argc-1], NULL, the environment's NULL, the auxv. */

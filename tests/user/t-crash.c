@@ -54,6 +54,8 @@ int main(int argc, char **argv)
         (void)*(volatile uint64_t *)KERNEL_ADDRESS;
     } else if (!strcmp(mode, "kwrite")) {
         *(volatile uint64_t *)KERNEL_ADDRESS = 0xdeadbeef;
+    } else if (!strcmp(mode, "clockwrite")) {
+        *(volatile uint64_t *)USER_CLOCK_PAGE = 0;      /* mapped read-only */
     } else if (!strcmp(mode, "noncanon")) {
         (void)*(volatile uint64_t *)NONCANONICAL;
     } else if (!strcmp(mode, "cli")) {

@@ -22,6 +22,9 @@ int sys_thread_join(int tid, long *value);
 int sys_yield(void);
 int sys_sleep(int64_t ns);
 uint64_t sys_clock(void);
+/* The same clock as sys_clock (nanoseconds since boot, monotonic), read from
+   the clock page without entering the kernel (docs/clock-page.md). */
+uint64_t clock_ns(void);
 int sys_futex_wait(uint32_t *addr, uint32_t expected, int64_t timeout_ns);
 int sys_futex_wake(uint32_t *addr, int count);
 void *sys_mmap(size_t len, int prot);       /* an error comes back as (void *)-errno */

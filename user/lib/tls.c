@@ -1,6 +1,7 @@
 /* Thread-local storage: reads the TLS template from the auxiliary vector at
    start-up, and builds a thread's block and TCB (for crt0 and thread_create). */
 #include "tls.h"
+#include "clock_page.h"
 #include "spindle.h"
 #include "string.h"
 #include <stdint.h>
@@ -57,7 +58,8 @@ void *tls_area_init(void *lo, void *hi)
 /*
  * crt0, first thing: finds the auxiliary vector above the initial stack
  * (argc, argv[], NULL, the environment's NULL-ended list, then AT_ pairs:
- * docs/user.md) and keeps the TLS template. Returns tls_area_size(), the
+ * docs/user.md) and keeps the TLS template (and the clock page's address,
+ * for clock.c: the one other entry the library needs). Returns tls_area_size(), the
  * bytes crt0 then takes off the stack for the main thread's TLS. Runs
  * without TLS: it must not touch errno or any __thread variable.
  */
@@ -72,6 +74,7 @@ size_t tls_main_area_size(const uint64_t *initial_sp)
         case AT_TLS_FILESZ: template.filesz = p[1]; break;
         case AT_TLS_MEMSZ: template.memsz = p[1]; break;
         case AT_TLS_ALIGN: template.align = p[1] ? p[1] : 1; break;
+        case AT_CLOCK_PAGE: clock_page = (const struct clock_page *)p[1]; break;
         }
     }
     return tls_area_size();

@@ -15,13 +15,15 @@
  *   metric=NAME value=MEDIAN unit=UNIT min=.. max=.. reps=N tsc=.. [k=v ...]
  * plus lines starting with "info ". value, min and max are per-operation
  * figures over the repetitions inside this one run, each repetition timed
- * with SYS_clock; tsc= is the median of rdtsc ticks per operation (under
+ * with clock_ns (the clock page); tsc= is the median of rdtsc ticks per operation (under
  * QEMU TCG rdtsc counts the host's TSC, see "info tsc_mhz"). Numbers have
  * at most 4 significant digits, as printf's %.4g writes them (the user
  * library's printf has no floating point: fmt_sig4 does it with integers).
  *
  * Metrics (as the reference; counts for scale=1):
- *   clock_gettime       one SYS_clock (the reference's clock_gettime), ns; 7 x 100,000
+ *   clock_gettime       one clock_ns, read from the clock page without a system
+ *                       call (the reference's clock_gettime, from Linux's vDSO
+ *                       where its clock allows), ns; 7 x 100,000
  *   syscall_getpid      one SYS_getpid, ns; 7 x 100,000
  *   thread_create_join  thread_create of a thread that returns at once + thread_join,
  *                       us per pair, 5 x 1,000 pairs; pair_pNN_us = percentiles of
@@ -68,7 +70,7 @@ static uint64_t tsc_khz;                /* TSC ticks per millisecond, calibrated
 
 static inline uint64_t now_ns(void)
 {
-    return sys_clock();
+    return clock_ns();              /* from the clock page: no system call */
 }
 
 static inline uint64_t rdtsc(void)
