@@ -9,7 +9,7 @@
 #include "kernel/sync/donation.h"
 #include "kernel/sync/mutex.h"
 #include "kernel/mm/kheap.h"
-#include "kernel/mm/vmap.h"
+#include "kernel/kstack.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
@@ -129,7 +129,7 @@ static void thread_start(struct thread *t)
  */
 static struct thread *thread_alloc_memory(void)
 {
-    uint8_t *base = vmap_alloc(KSTACK_PAGES);   /* zeroed */
+    uint8_t *base = kstack_alloc();             /* zeroed */
     if (!base)
         return 0;
     uint64_t top = (uint64_t)base + KSTACK_SIZE;
@@ -147,7 +147,7 @@ static void thread_free(struct thread *t)
     ASSERT(t != &boot_thread);
     kfree(t->fpu_state);
     t->magic = 0;
-    vmap_free(t->kstack_base, KSTACK_PAGES);
+    kstack_free(t->kstack_base);
 }
 
 /* Allocates a TCB and a guarded kernel stack; NULL when out of memory. */
@@ -313,6 +313,7 @@ void thread_reap_all(void)
     while (reaps_in_flight > 0)
         waitqueue_wait(&reaps_done, &sched_lock, "reap");
     spin_unlock(&sched_lock);
+    kstack_cache_drain();               /* so that every freed frame counts as free */
 }
 
 void thread_exit(long value)

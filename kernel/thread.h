@@ -275,7 +275,8 @@ void thread_discard_zombie(struct thread *t);
 void thread_reap(void);
 
 /* thread_reap, and then waits until no CPU is still freeing an exited
-   thread: afterwards the free-frame count is settled (leak checks). */
+   thread, and empties the kernel-stack cache (kstack.h): afterwards the
+   free-frame count is settled (leak checks). */
 void thread_reap_all(void);
 
 /* Creates (but does not queue) the idle thread of a CPU. */
