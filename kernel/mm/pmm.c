@@ -61,13 +61,6 @@ static uint64_t align_down(uint64_t v, uint64_t a) { return v & ~(a - 1); }
 static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
 static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
 
-/* Zeroes count 8-byte words: under QEMU TCG `rep stosq` takes eight times
-   fewer iterations than the byte-wise memset. */
-static void zero_words(void *p, uint64_t count)
-{
-    __asm__ volatile("rep stosq" : "+D"(p), "+c"(count) : "a"(0UL) : "memory");
-}
-
 static bool bit_test(uint64_t f) { return allocated_bits[f / 64] >> (f % 64) & 1; }
 static void bit_set(uint64_t f) { allocated_bits[f / 64] |= 1UL << (f % 64); }
 static void bit_clear(uint64_t f) { allocated_bits[f / 64] &= ~(1UL << (f % 64)); }
@@ -234,7 +227,7 @@ static void place_metadata(void)
         free_stack = (uint32_t *)((char *)allocated_bits + bitmap_bytes);
         r->first += meta_frames;
         /* Only the bitmap needs clearing; stack slots are written before read. */
-        zero_words(allocated_bits, bitmap_bytes / 8);
+        memset(allocated_bits, 0, bitmap_bytes);
         ASSERT(max_frame <= 0xFFFFFFFFUL);       /* frame numbers fit the stack's u32 */
         return;
     }
@@ -299,7 +292,7 @@ uint64_t pmm_alloc_zeroed(void)
 {
     uint64_t phys = pmm_alloc();
     if (phys)
-        zero_words(phys_to_virt(phys), PAGE_SIZE / 8);
+        memset(phys_to_virt(phys), 0, PAGE_SIZE);
     return phys;
 }
 
