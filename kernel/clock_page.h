@@ -3,7 +3,6 @@
 #ifndef KERNEL_CLOCK_PAGE_H
 #define KERNEL_CLOCK_PAGE_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 /* Fills the page (struct clock_page, lib/abi.h) once the clock runs (after
