@@ -44,7 +44,11 @@
  *                       CPUs 0 and 1: the wake-up crosses CPUs (a reschedule IPI)
  *   race_K_tT_pin       (2 or more CPUs) as race_K_tT, thread i pinned to CPU
  *                       i % ncpu
- * Then Spindle's own (no Linux anchor): process_spawn_wait, ctxsw_yield_process,
+ * Then Spindle's own (no Linux anchor): race_K_t1 for K = unsafe, atomic,
+ * spinlock: one thread, so no contention at all -- the floor under race_K_tT,
+ * set by QEMU (with more than one CPU it emulates every lock-prefixed
+ * instruction with a host atomic operation; docs/benchmarks.md);
+ * process_spawn_wait, ctxsw_yield_process,
  * mem_per_thread, mem_per_process and tvp_ratio_* (process / thread), threads
  * versus processes (section 5, docs/threads-vs-processes.md).
  *
@@ -992,6 +996,8 @@ int main(int argc, char **argv)
         for (unsigned ti = 0; ti < sizeof thread_counts / sizeof thread_counts[0]; ti++)
             for (int k = RACE_UNSAFE; k <= RACE_MUTEX; k++)
                 bench_race(k, thread_counts[ti], race_n, pinned, ncpu);
+    for (int k = RACE_UNSAFE; k <= RACE_SPIN; k++)
+        bench_race(k, 1, race_n, 0, ncpu);
     if (!only_race)
         bench_threads_vs_processes();
 
