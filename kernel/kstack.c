@@ -27,7 +27,8 @@ static struct spinlock cache_lock = SPINLOCK_INIT("kstack-cache");
 static void *cache_top;                 /* the last stack freed; its first word links on */
 static int cache_count;
 
-void *kstack_alloc(void)
+/* Takes the most recently freed stack out of the cache, or NULL. */
+static void *cache_pop(void)
 {
     spin_lock(&cache_lock);
     void *base = cache_top;
@@ -36,6 +37,12 @@ void *kstack_alloc(void)
         cache_count--;
     }
     spin_unlock(&cache_lock);
+    return base;
+}
+
+void *kstack_alloc(void)
+{
+    void *base = cache_pop();
     if (!base)
         return vmap_alloc(KSTACK_PAGES);   /* zeroed */
     /* As vmap_alloc would give it: the TCB at the top starts all zero, and
@@ -60,16 +67,7 @@ void kstack_free(void *base)
 
 void kstack_cache_drain(void)
 {
-    for (;;) {
-        spin_lock(&cache_lock);
-        void *base = cache_top;
-        if (base) {
-            cache_top = *(void **)base;
-            cache_count--;
-        }
-        spin_unlock(&cache_lock);
-        if (!base)
-            return;
+    void *base;
+    while ((base = cache_pop()))
         vmap_free(base, KSTACK_PAGES);     /* outside the lock: it waits for other CPUs */
-    }
 }
