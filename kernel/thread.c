@@ -320,6 +320,12 @@ void thread_exit(long value)
 {
     struct thread *t = thread_current();
     ASSERT(!t->is_idle);
+    /* A mutex is released only by its owner: one still held now would stay
+       locked for ever, and every thread that wants it would hang without a
+       word. Say so here, where the culprit is on the stack. */
+    char held[96];
+    if (mutex_held_names(t, held, sizeof held) > 0)
+        panic("thread %d '%s' exited holding mutex %s", t->tid, t->name, held);
     thread_reap();
     struct process *p = t->process;
     spin_lock(&sched_lock);

@@ -173,23 +173,43 @@ KTEST(test_condvar_prodcons, "condvar-prodcons", .args = "quantum=1 hz=1000", .t
 
 /* --- misuse that must panic, naming what was misused ---------------------- */
 static struct mutex owned = MUTEX_INIT(owned, "nonowner-mutex");
-static struct semaphore owned_ready;
+static struct semaphore owned_ready, never_up;
 
 static long lock_and_keep(void *arg)
 {
     (void)arg;
     mutex_lock(&owned);
     sema_up(&owned_ready);
-    return 0;                               /* exits still holding it */
+    sema_down(&never_up);                   /* keeps it for good (exiting with it panics) */
+    return 0;
 }
 
 KTEST(test_mutex_unlock_nonowner, "mutex-unlock-nonowner",
       .expect_panic = "thread 'main' unlocks mutex 'nonowner-mutex', which is held by thread 'owner'")
 {
     sema_init(&owned_ready, 0, "owned-ready");
+    sema_init(&never_up, 0, "never-up");
     thread_create("owner", lock_and_keep, 0);
     sema_down(&owned_ready);
     mutex_unlock(&owned);
+}
+
+/* A thread that ends with a mutex still locked would leave it locked for
+   ever, and its waiters asleep without a word: thread_exit panics instead,
+   naming the thread and the mutex, with the culprit in the backtrace. */
+static struct mutex kept_mutex = MUTEX_INIT(kept_mutex, "kept-mutex");
+
+static long lock_and_exit(void *arg)
+{
+    (void)arg;
+    mutex_lock(&kept_mutex);
+    thread_exit(0);
+}
+
+KTEST(test_exit_holding_mutex, "exit-holding-mutex", .panic_in = "lock_and_exit",
+      .expect_panic = "'mutex-leaver' exited holding mutex kept-mutex")
+{
+    thread_join(thread_create("mutex-leaver", lock_and_exit, 0), 0);
 }
 
 static struct spinlock twice = SPINLOCK_INIT("reacquire-lock");
