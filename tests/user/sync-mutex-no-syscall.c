@@ -35,7 +35,7 @@ static void *waiter(void *arg)
 static uint64_t uncontended_pairs(void)
 {
     int bad_locked = -1, bad_free = -1;     /* first wrong state seen */
-    uint64_t before = sync_my_syscalls(me);
+    uint64_t before = ut_my_syscalls(me);
     for (int i = 0; i < PAIRS; i++) {
         mutex_lock(&mutex);
         if (mutex.state != 1 && bad_locked < 0)
@@ -44,7 +44,7 @@ static uint64_t uncontended_pairs(void)
         if (mutex.state != 0 && bad_free < 0)
             bad_free = (int)mutex.state;
     }
-    uint64_t calls = sync_my_syscalls(me) - before - 1;   /* less the second look */
+    uint64_t calls = ut_my_syscalls(me) - before - 1;   /* less the second look */
     UT_CHECK_MSG(bad_locked < 0, "an uncontended mutex_lock left the state %d, expected 1",
                  bad_locked);
     UT_CHECK_MSG(bad_free < 0, "an uncontended mutex_unlock left the state %d, expected 0",
@@ -57,7 +57,7 @@ int main(void)
     /* Looking costs exactly one system call, so the counts below are exact
        (the first look also allocates the buffer: a system call before). */
     me = sys_gettid();
-    uint64_t a = sync_my_syscalls(me), b = sync_my_syscalls(me);
+    uint64_t a = ut_my_syscalls(me), b = ut_my_syscalls(me);
     UT_CHECK_MSG(b == a + 1, "two looks in a row at the syscall count: %lu then %lu",
                  (unsigned long)a, (unsigned long)b);
 
@@ -69,11 +69,11 @@ int main(void)
                  PAIRS, (unsigned long)calls);
 
     /* mutex_trylock: takes a free mutex, fails on a held one, no system call. */
-    uint64_t before = sync_my_syscalls(me);
+    uint64_t before = ut_my_syscalls(me);
     UT_CHECK_EQ(mutex_trylock(&mutex), 1);
     UT_CHECK_EQ(mutex_trylock(&mutex), 0);
     mutex_unlock(&mutex);
-    calls = sync_my_syscalls(me) - before - 1;
+    calls = ut_my_syscalls(me) - before - 1;
     UT_CHECK_MSG(calls == 0, "trylock, a failed trylock and unlock made %lu system calls",
                  (unsigned long)calls);
 
@@ -84,9 +84,9 @@ int main(void)
     UT_CHECK_EQ(thread_create(&t, waiter, NULL), 0);
     sync_wait_sleeping(t, &got_early, "the waiter");
     main_holds = 0;
-    before = sync_my_syscalls(me);
+    before = ut_my_syscalls(me);
     mutex_unlock(&mutex);
-    calls = sync_my_syscalls(me) - before - 1;
+    calls = ut_my_syscalls(me) - before - 1;
     sync_join_watching(&t, &done, 1, &mutex.state);
     printf("sync-mutex-no-syscall: unlock with a sleeper: %lu system call%s\n",
            (unsigned long)calls, calls == 1 ? "" : "s");

@@ -55,7 +55,7 @@ int main(void)
     sys_sleep(5 * SYNC_MS);
     for (int i = 0; i < WAITERS; i++) {
         struct thread_info info;
-        UT_CHECK(sync_thread_info(t[i], &info));
+        UT_CHECK(ut_thread_info(t[i], &info));
         UT_CHECK_MSG(sync_in_futex_wait(&info) && !got_early, "waiter %d woke up while the "
                      "mutex was still held (state %s, waiting on \"%s\")", i,
                      sync_state_name(info.state), info.wait);

@@ -38,7 +38,7 @@ static void wait_for_ticket(uint32_t want, int who, int tid)
     uint64_t deadline = sys_clock() + 30000 * SYNC_MS;
     for (;;) {
         struct thread_info info;
-        UT_CHECK_MSG(sync_thread_info(tid, &info), "waiter %d (tid %d) is not listed", who, tid);
+        UT_CHECK_MSG(ut_thread_info(tid, &info), "waiter %d (tid %d) is not listed", who, tid);
         uint32_t next = lock.next;      /* read after the waiter's ticks */
         if (next == want)
             return;

@@ -13,31 +13,6 @@
 #define SYNC_MS 1000000ll
 #define SYNC_MAX_WATCHED 16             /* threads sync_all_asleep can watch */
 
-/* Thread tid as SYS_thread_list reports it, in *out. Returns 1, or 0 if
-   it is not listed (it ended and was freed). */
-UT_UNUSED static int sync_thread_info(int tid, struct thread_info *out)
-{
-    struct thread_info *t;
-    int n = ut_thread_list(&t);
-    for (int i = 0; i < n; i++)
-        if (t[i].tid == tid) {
-            *out = t[i];
-            return 1;
-        }
-    return 0;
-}
-
-/* System calls the calling thread, whose tid is me, has made so far, this
-   look included (it is one system call: SYS_thread_list; the tid is the
-   caller's to find once, as finding it is a system call too). Two looks
-   in a row differ by 1. */
-UT_UNUSED static uint64_t sync_my_syscalls(int me)
-{
-    struct thread_info info;
-    UT_CHECK_MSG(sync_thread_info(me, &info), "the calling thread is not listed");
-    return info.syscalls;
-}
-
 UT_UNUSED static const char *sync_state_name(int state)
 {
     static const char *const names[] = { "runnable", "running", "blocked", "sleeping", "zombie" };
@@ -66,7 +41,7 @@ UT_UNUSED static void sync_wait_sleeping(int tid, volatile int *got, const char 
     for (;;) {
         UT_CHECK_MSG(!*got, "%s took the mutex while another thread held it", who);
         struct thread_info t;
-        UT_CHECK_MSG(sync_thread_info(tid, &t), "%s (tid %d) is not listed", who, tid);
+        UT_CHECK_MSG(ut_thread_info(tid, &t), "%s (tid %d) is not listed", who, tid);
         if (sync_in_futex_wait(&t))
             return;
         UT_CHECK_MSG(t.ticks < SYNC_SPIN_TICKS,

@@ -6,18 +6,6 @@
 #include "utest.h"
 #include "../../user/lib/clock_page.h"
 
-/* This thread's system calls so far, this look (one SYS_thread_list) included. */
-static uint64_t my_syscalls(int me)
-{
-    struct thread_info *t;
-    int n = ut_thread_list(&t);
-    for (int i = 0; i < n; i++)
-        if (t[i].tid == me)
-            return t[i].syscalls;
-    UT_CHECK_MSG(0, "the calling thread (%d) is not listed", me);
-    return 0;
-}
-
 /* clock_ns read between two SYS_clock calls lies between their answers:
    the page holds the kernel's parameters, and its arithmetic is the
    kernel's. A page the kernel never filled (tsc_mult 0) would send
@@ -52,13 +40,13 @@ int main(void)
 
     /* No system call: 10,000 readings between two looks at our count. */
     int me = sys_gettid();
-    uint64_t before = my_syscalls(me), last = 0;
+    uint64_t before = ut_my_syscalls(me), last = 0;
     for (int i = 0; i < 10000; i++) {
         uint64_t now = clock_ns();
         UT_CHECK(now >= last);
         last = now;
     }
-    uint64_t calls = my_syscalls(me) - before - 1;
+    uint64_t calls = ut_my_syscalls(me) - before - 1;
     UT_CHECK_MSG(calls == 0, "10,000 clock_ns calls made %lu system calls", (unsigned long)calls);
     printf("ok: 10000 clock_ns calls, 0 system calls\n");
 

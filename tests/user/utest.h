@@ -97,15 +97,36 @@ UT_UNUSED static int ut_thread_list(struct thread_info **out)
     return n < UT_THREAD_LIST_MAX ? n : UT_THREAD_LIST_MAX;
 }
 
-/* The state of thread tid (UT_STATE_...), or -1 if it is not listed. */
-UT_UNUSED static int ut_thread_state(int tid)
+/* Thread tid as SYS_thread_list reports it, in *out. Returns 1, or 0 if
+   it is not listed (it ended and was freed). */
+UT_UNUSED static int ut_thread_info(int tid, struct thread_info *out)
 {
     struct thread_info *t;
     int n = ut_thread_list(&t);
     for (int i = 0; i < n; i++)
-        if (t[i].tid == tid)
-            return t[i].state;
-    return -1;
+        if (t[i].tid == tid) {
+            *out = t[i];
+            return 1;
+        }
+    return 0;
+}
+
+/* System calls the calling thread, whose tid is me, has made so far, this
+   look included (it is one system call: SYS_thread_list; the tid is the
+   caller's to find once, as finding it is a system call too). Two looks
+   in a row differ by 1. */
+UT_UNUSED static uint64_t ut_my_syscalls(int me)
+{
+    struct thread_info info;
+    UT_CHECK_MSG(ut_thread_info(me, &info), "the calling thread is not listed");
+    return info.syscalls;
+}
+
+/* The state of thread tid (UT_STATE_...), or -1 if it is not listed. */
+UT_UNUSED static int ut_thread_state(int tid)
+{
+    struct thread_info info;
+    return ut_thread_info(tid, &info) ? info.state : -1;
 }
 
 /* How many listed threads belong to process pid; *live gets how many of
